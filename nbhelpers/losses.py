@@ -1,0 +1,86 @@
+"""The output neuron and its loss, each loss beside its gradient with respect to z (the notes' z_f).
+
+Regression:      y_hat = z,         L = (y - y_hat)^2,                      dL/dz = -2 (y - y_hat)
+Classification:  y_hat = sigma(z),  J = -y log y_hat - (1 - y) log(1 - y_hat),  dJ/dz = -(y - y_hat)
+
+For classification dJ/dz is the notes' dL/dy_hat * dy_hat/dz_f
+= -(y - y_hat) / (y_hat (1 - y_hat)) * y_hat (1 - y_hat) = -(y - y_hat).
+J is computed from z, not from y_hat (a departure from the notes' formula, same value):
+J = max(z, 0) - y z + log(1 + e^-|z|). At the notes' initialisation z = 132 on row 3, where
+y_hat rounds to exactly 1.0 and the naive formula takes log(0); the stable form gives 132.0.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Callable, NamedTuple
+
+import numpy as np
+
+from .activations import sigmoid, sigmoid_array
+
+
+# --- regression: identity output, squared error (no 1/2, hence the 2) ------------------------------
+def squared_error(z: float, y: float) -> float:
+    """L = (y - y_hat)^2 with y_hat = z (r * r, not r ** 2: overflow gives inf, not an exception)"""
+    r = y - z
+    return r * r
+
+
+def squared_error_dz(z: float, y: float) -> float:
+    """dL/dy_hat = dL/dz = -2 (y - y_hat)"""
+    return -2.0 * (y - z)
+
+
+def squared_error_array(z, y):
+    r = y - z
+    return r * r
+
+
+# --- classification: sigmoid output, binary cross-entropy ------------------------------------------
+def cross_entropy(z: float, y: float) -> float:
+    """J = -y log sigma(z) - (1 - y) log(1 - sigma(z)) = max(z, 0) - y z + log(1 + e^-|z|)"""
+    return (z if z > 0 else 0.0) - y * z + math.log1p(math.exp(-abs(z)))
+
+
+def cross_entropy_dz(z: float, y: float) -> float:
+    """dJ/dz = dJ/dy_hat * dy_hat/dz = -(y - y_hat)"""
+    return -(y - sigmoid(z))
+
+
+def cross_entropy_dz_array(z, y):
+    """dJ/dz = -(y - y_hat)"""
+    return -(y - sigmoid_array(z))
+
+
+def cross_entropy_array(z, y):
+    z = np.asarray(z, dtype=float)
+    return np.maximum(z, 0.0) - y * z + np.log1p(np.exp(-np.abs(z)))
+
+
+def identity(z):
+    """y_hat = z (regression output)"""
+    return z
+
+
+class Output(NamedTuple):
+    task: str
+    y_hat: Callable  # floats
+    loss: Callable
+    dL_dz: Callable
+    y_hat_array: Callable  # numpy arrays
+    loss_array: Callable
+    dL_dz_array: Callable
+    factor: int  # dL/dz = -factor (y - y_hat): 2 for squared error, 1 for cross-entropy
+
+
+OUTPUTS = {
+    "regression": Output(
+        "regression", identity, squared_error, squared_error_dz, identity, squared_error_array,
+        squared_error_dz, 2,
+    ),
+    "classification": Output(
+        "classification", sigmoid, cross_entropy, cross_entropy_dz, sigmoid_array, cross_entropy_array,
+        cross_entropy_dz_array, 1,
+    ),
+}
