@@ -8,7 +8,8 @@ inf/nan quietly instead of a RuntimeWarning, so divergence can be reported in wo
 from __future__ import annotations
 
 import math
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 

@@ -16,7 +16,12 @@ DATASETS = {
     "regression": ("regression.csv", ("iq", "cgpa"), "package"),
     "classification": ("classification.csv", ("iq", "cgpa"), "placed"),
 }
-UNITS = {"iq": "iq (points)", "cgpa": "cgpa (out of 10)", "package": "package (LPA)", "placed": "placed (1 = yes)"}
+UNITS = {
+    "iq": "iq (points)",
+    "cgpa": "cgpa (out of 10)",
+    "package": "package (LPA)",
+    "placed": "placed (1 = yes)",
+}
 
 
 class Dataset(NamedTuple):

@@ -13,7 +13,8 @@ y_hat rounds to exactly 1.0 and the naive formula takes log(0); the stable form 
 from __future__ import annotations
 
 import math
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 
