@@ -1,0 +1,43 @@
+# Two commands for a newcomer (see README.md): `make lab` and `make test`.
+# Needs only Python >= 3.10 and make; everything else goes into the local virtual environment .venv/.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# Jupyter refuses to run as root (CI, containers) without --allow-root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+
+.PHONY: install lab test lint notebooks bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Install everything and open JupyterLab on notebooks/ (127.0.0.1 only, token authentication on).
+lab: install
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ROOT_FLAG)
+
+## Install everything and run the whole test suite: lint, unit tests, notebooks under strict nbval,
+## and the browser tests in JupyterLab (skipped with a message where Chromium is missing, unless CI=true).
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest --nbval --nbval-sanitize-with notebooks/sanitize.cfg tests notebooks
+
+## Re-execute every notebook in place, so the committed outputs are what a fresh run prints.
+notebooks: install
+	for nb in notebooks/*.ipynb; do \
+	  $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	    --ExecutePreprocessor.timeout=120 "$$nb" || exit 1; \
+	done
+
+## Print the benchmark figures reported in README.md.
+bench: install
+	$(BIN)/python benchmarks/bench_train.py
+	$(BIN)/python benchmarks/bench_panels.py
+
+clean:
+	rm -rf $(VENV)
