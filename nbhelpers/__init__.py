@@ -26,6 +26,7 @@ from .backprop import chain_rule, gradient_check, gradients, numerical_gradients
 from .data import Dataset, Scaler, fit_scaler, load_csv, load_dataset, standardise
 from .network import Forward, forward, loss, losses
 from .params import PARAM_NAMES, Params
+from .style import use_notebook_style
 from .training import DIVERGENCE_LIMIT, History, sgd_step, train
 from .validate import HIDDEN, TASKS
 
@@ -33,4 +34,5 @@ __all__ = [
     "PARAM_NAMES", "Params", "Dataset", "Scaler", "load_dataset", "load_csv", "fit_scaler", "standardise",
     "Forward", "forward", "loss", "losses", "chain_rule", "gradients", "numerical_gradients",
     "relative_error", "gradient_check", "History", "sgd_step", "train", "DIVERGENCE_LIMIT", "TASKS", "HIDDEN",
+    "use_notebook_style",
 ]

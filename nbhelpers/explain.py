@@ -1,0 +1,91 @@
+"""Numbers for the story: every factor of every chain-rule product, beside a central-difference check.
+
+``derivative_rows`` lays each of the nine derivatives out as the notes do (in the notes' order: output layer,
+hidden neuron 1, hidden neuron 2), with the value of each factor. The product of the factors is checked
+against ``gradients`` (the one implementation of the derivatives) in the tests, and against central
+differences in the table itself.
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+
+from .activations import ACTIVATIONS
+from .backprop import gradients, numerical_gradients, relative_error
+from .network import forward
+from .params import PARAM_NAMES, as_params
+from .validate import check_hidden, check_task
+
+NOTES_ORDER = ("w2_11", "w2_21", "b_21", "w1_11", "w1_21", "b_11", "w1_12", "w1_22", "b_12")
+SYMBOL = {  # unicode, for tables and widget labels
+    "w1_11": "w¹₁₁", "w1_21": "w¹₂₁", "w1_12": "w¹₁₂", "w1_22": "w¹₂₂",
+    "b_11": "b₁₁", "b_12": "b₁₂", "w2_11": "w²₁₁", "w2_21": "w²₂₁", "b_21": "b₂₁",
+}  # fmt: skip
+LATEX = {
+    "w1_11": "w^1_{11}", "w1_21": "w^1_{21}", "w1_12": "w^1_{12}", "w1_22": "w^1_{22}",
+    "b_11": "b_{11}", "b_12": "b_{12}", "w2_11": "w^2_{11}", "w2_21": "w^2_{21}", "b_21": "b_{21}",
+}  # fmt: skip
+
+
+def derivative_rows(params, x, y, task, hidden="linear"):
+    """For one row x = (iq, cgpa), the nine derivatives: factors (label, value), product, check.
+
+    Returns a list of dicts in the notes' order with keys ``name``, ``factors``, ``product``,
+    ``numerical`` and ``rel_error``.
+    """
+    p = as_params(params)
+    check_task(task)
+    act = ACTIVATIONS[check_hidden(hidden)]
+    f = forward(p, x, task, hidden)
+    x1, x2 = float(np.asarray(x)[0]), float(np.asarray(x)[1])
+    L = "L" if task == "regression" else "J"
+    if task == "regression":
+        first = (f"∂L/∂ŷ = −2(y − ŷ) = −2({y:g} − {f.y_hat:.6g})", -2.0 * (y - f.y_hat))
+    else:
+        first = (f"∂J/∂z_f = −(y − ŷ) = −({y:g} − {f.y_hat:.6g})", -(y - f.y_hat))
+    zf = "ŷ" if task == "regression" else "z_f"
+    factors = {
+        "w2_11": [first, (f"∂{zf}/∂w²₁₁ = o₁₁", f.o_11)],
+        "w2_21": [first, (f"∂{zf}/∂w²₂₁ = o₁₂", f.o_12)],
+        "b_21": [first, (f"∂{zf}/∂b₂₁ = 1", 1.0)],
+    }
+    for k, o, w2, (wa, wb, b) in ((1, "o₁₁", "w²₁₁", ("w1_11", "w1_21", "b_11")),
+                                  (2, "o₁₂", "w²₂₁", ("w1_12", "w1_22", "b_12"))):  # fmt: skip
+        z_k = f.z_11 if k == 1 else f.z_12
+        path = [first, (f"∂{zf}/∂{o} = {w2}", p.w2_11 if k == 1 else p.w2_21)]
+        if act.name != "linear":
+            path.append((f"∂{o}/∂z₁{'₁' if k == 1 else '₂'} = g′(z) ({act.name})", float(act.g_prime(z_k))))
+        tail = "z₁" + ("₁" if k == 1 else "₂") if act.name != "linear" else o
+        factors[wa] = path + [(f"∂{tail}/∂{SYMBOL[wa]} = x_i1", x1)]
+        factors[wb] = path + [(f"∂{tail}/∂{SYMBOL[wb]} = x_i2", x2)]
+        factors[b] = path + [(f"∂{tail}/∂{SYMBOL[b]} = 1", 1.0)]
+    analytic = gradients(p, x, y, task, hidden)
+    numeric = numerical_gradients(p, x, y, task, hidden)
+    rows = []
+    for name in NOTES_ORDER:
+        i = PARAM_NAMES.index(name)
+        product = float(np.prod([v for _, v in factors[name]]))
+        rows.append({
+            "name": name, "symbol": f"∂{L}/∂{SYMBOL[name]}", "factors": factors[name], "product": product,
+            "analytic": analytic[i], "numerical": numeric[i],
+            "rel_error": float(relative_error(analytic[i], numeric[i])),
+        })  # fmt: skip
+    return rows
+
+
+def derivative_table_html(rows) -> str:
+    """The rows of ``derivative_rows`` as an HTML table (used by the live panel and printed statically)."""
+    head = ("<tr><th>derivative</th><th>factors (chain rule)</th><th>product</th>"
+            "<th>central difference</th><th>relative error</th></tr>")  # fmt: skip
+    body = []
+    for r in rows:
+        parts = " × ".join(f"<span title='{html.escape(lbl)}'>({v:.6g})</span>" for lbl, v in r["factors"])
+        labels = "<br>".join(html.escape(lbl) for lbl, _ in r["factors"])
+        body.append(
+            f"<tr><td><b>{r['symbol']}</b></td><td><small>{labels}</small><br>{parts}</td>"
+            f"<td><b>{r['product']:.8g}</b></td><td>{r['numerical']:.8g}</td><td>{r['rel_error']:.1e}</td></tr>"
+        )
+    style = "border-collapse:collapse;font-size:14px"
+    return f"<table style='{style}' class='derivative-table'>{head}{''.join(body)}</table>"

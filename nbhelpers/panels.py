@@ -1,0 +1,303 @@
+"""Thin widget panels: a callback reads the controls, calls a pure compute function, then a pure plot function.
+
+Every panel draws on a pyplot-free matplotlib ``Figure`` and shows it as a PNG in an ``ipywidgets.Image``
+that is replaced in place on each change (no flicker, no growing output, and the same bytes a test can read).
+Panels are driven from Python in the tests: ``panel.set(eta=1e-6)`` moves a control exactly as the learner's
+slider would, and ``panel.figure`` is the figure that was drawn.
+"""
+
+from __future__ import annotations
+
+import io
+from contextlib import contextmanager
+
+import ipywidgets as widgets
+import numpy as np
+
+from .data import fit_scaler
+from .params import PARAM_NAMES, Params
+from .plots import panel_figure
+
+# Unicode labels in the notes' notation (sliders cannot show LaTeX reliably).
+LABELS = {
+    "w1_11": "w¹₁₁", "w1_21": "w¹₂₁", "w1_12": "w¹₁₂", "w1_22": "w¹₂₂",
+    "b_11": "b₁₁", "b_12": "b₁₂", "w2_11": "w²₁₁", "w2_21": "w²₂₁", "b_21": "b₂₁",
+}  # fmt: skip
+GROUPS = (
+    ("hidden neuron 1", ("w1_11", "w1_21", "b_11")),
+    ("hidden neuron 2", ("w1_12", "w1_22", "b_12")),
+    ("output neuron", ("w2_11", "w2_21", "b_21")),
+)
+WEIGHT_RANGE = (-2.0, 2.0, 0.01)  # min, max, step of every weight slider
+BIAS_RANGE = (-10.0, 10.0, 0.05)  # of every bias slider
+SLIDER_LAYOUT = widgets.Layout(width="300px")
+STYLE = {"description_width": "60px"}
+
+
+def slider_range(name: str) -> tuple[float, float, float]:
+    return BIAS_RANGE if name.startswith("b") else WEIGHT_RANGE
+
+
+def eta_slider(value=1e-5, min_exp=-6, max_exp=0) -> widgets.FloatLogSlider:
+    """The learning-rate slider, η from 10^min_exp to 10^max_exp, CSS class ``eta-slider`` (browser tests)."""
+    s = widgets.FloatLogSlider(value=value, base=10, min=min_exp, max=max_exp, step=0.1, description="η",
+                               readout_format=".1e", continuous_update=True, style=STYLE,
+                               layout=widgets.Layout(width="420px"))  # fmt: skip
+    s.add_class("eta-slider")
+    return s
+
+
+class FigureView:
+    """A matplotlib ``Figure`` shown as a PNG in an ``ipywidgets.Image``."""
+
+    def __init__(self, figure, width="100%"):
+        self.figure = figure
+        self.image = widgets.Image(format="png", layout=widgets.Layout(width=width, max_width="1100px"))
+        self.image.add_class("panel-figure")
+
+    def render(self) -> bytes:
+        buf = io.BytesIO()
+        self.figure.savefig(buf, format="png", pil_kwargs={"compress_level": 1})
+        self.image.value = buf.getvalue()
+        return self.image.value
+
+
+class ParamControls:
+    """Nine sliders grouped by neuron, plus the two presets: the notes' initialisation and a seeded random one."""
+
+    def __init__(self, initial: Params, title="initial parameters"):
+        self.sliders = {}
+        for name, value in zip(PARAM_NAMES, initial):
+            lo, hi, step = slider_range(name)
+            self.sliders[name] = widgets.FloatSlider(
+                value=float(np.clip(value, lo, hi)), min=lo, max=hi, step=step, description=LABELS[name],
+                readout_format=".2f", continuous_update=True, style=STYLE, layout=SLIDER_LAYOUT,
+            )  # fmt: skip
+        self.notes_button = widgets.Button(description="notes' init (w = 1, b = 0)", layout={"width": "210px"})
+        self.random_button = widgets.Button(description="random init, seed:", layout={"width": "150px"})
+        self.seed = widgets.BoundedIntText(value=0, min=0, max=10_000, layout={"width": "80px"})
+        columns = [
+            widgets.VBox([widgets.HTML(f"<b>{label}</b>")] + [self.sliders[n] for n in names])
+            for label, names in GROUPS
+        ]
+        presets = widgets.HBox([self.notes_button, self.random_button, self.seed])
+        self.box = widgets.VBox([widgets.HTML(f"<b>{title}</b>"), widgets.HBox(columns), presets])
+
+    def params(self) -> Params:
+        return Params(*(float(self.sliders[n].value) for n in PARAM_NAMES))
+
+    def widgets(self):
+        return list(self.sliders.values())
+
+
+class Panel:
+    """Base class: subclasses build ``self.controls`` and ``self.view`` and implement ``draw()``."""
+
+    def __init__(self):
+        self._held = False
+        self.redraws = 0
+
+    def _watch(self, controls):
+        for w in controls:
+            w.observe(self._changed, names="value")
+
+    def _wire_params(self, pc: ParamControls):
+        self._watch(pc.widgets())
+        pc.notes_button.on_click(lambda _: self.set_params(Params.notes_init()))
+        pc.random_button.on_click(lambda _: self.set_params(Params.random(pc.seed.value)))
+
+    def _changed(self, _change):
+        if not self._held:
+            self.redraw()
+
+    @contextmanager
+    def hold(self):
+        """Change several controls, then redraw once."""
+        self._held = True
+        try:
+            yield
+        finally:
+            self._held = False
+        self.redraw()
+
+    def set(self, **values):
+        """Move controls by name (as a learner would), then redraw once."""
+        with self.hold():
+            for name, value in values.items():
+                self.controls[name].value = value
+
+    def set_params(self, params: Params):
+        self.set(**{n: float(np.clip(v, *slider_range(n)[:2])) for n, v in zip(PARAM_NAMES, params)})
+
+    def redraw(self):
+        self.draw()
+        self.view.render()
+        self.redraws += 1
+
+    @property
+    def figure(self):
+        return self.view.figure
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)
+
+
+def scaled_inputs(X, standardise: bool):
+    """The network's inputs: raw X, or X standardised per column (returns the inputs and the scaler)."""
+    if not standardise:
+        return np.asarray(X, dtype=float), None
+    scaler = fit_scaler(X)
+    return scaler.transform(X), scaler
+
+
+def new_panel_figure(ncols=2, figsize=(12, 4.5)):
+    return panel_figure(ncols, figsize)
+
+
+# --- the concrete panels ---------------------------------------------------------------------------------------
+def loss_bars(params, data, hidden="linear", scaler=None, ax=None):
+    """Per-row loss as bars, the mean in the title (Step 3 of the notes)."""
+    from .network import losses
+    from .plots import axes_or_new
+
+    ax = axes_or_new(ax)
+    Xin = data.X if scaler is None else scaler.transform(data.X)
+    per_row = losses(params, Xin, data.y, data.task, hidden)
+    bars = ax.bar([f"row {i + 1}" for i in range(len(per_row))], per_row, color="#888888")
+    ax.bar_label(bars, fmt="%.4g")
+    name = "L = (y − ŷ)²" if data.task == "regression" else "J (cross-entropy)"
+    ax.set_ylabel(f"loss {name}")
+    ax.set_title(f"mean loss = {per_row.mean():.6g}")
+    ax.margins(y=0.15)
+    return {"bars": bars, "losses": per_row}
+
+
+def draw_model(ax, params, data, hidden="linear", scaler=None):
+    """The regression fit, or the classification decision boundary, for ``params``."""
+    from .plots import plot_decision_boundary, plot_fit
+
+    if data.task == "regression":
+        return plot_fit(params, data.X, data.y, hidden, scaler, ax=ax)
+    return plot_decision_boundary(params, data.X, data.y, hidden, scaler, ax=ax)
+
+
+class ForwardPanel(Panel):
+    """Nine parameter sliders and the presets; the fit (or boundary) and the per-row losses follow them."""
+
+    def __init__(self, data, params=None, hidden="linear"):
+        super().__init__()
+        self.data, self.hidden = data, hidden
+        self.params_ui = ParamControls(params or Params.notes_init(), title="parameters")
+        self.controls = dict(self.params_ui.sliders)
+        self.view = FigureView(panel_figure(2, (12, 4.5))[0])
+        self._wire_params(self.params_ui)
+        self.widget = widgets.VBox([self.params_ui.box, self.view.image])
+        self.redraw()
+
+    def draw(self):
+        fig = self.figure
+        left, right = fig.axes
+        left.clear()
+        right.clear()
+        p = self.params_ui.params()
+        draw_model(left, p, self.data, self.hidden)
+        loss_bars(p, self.data, self.hidden, ax=right)
+
+
+class TrainingPanel(Panel):
+    """η, epochs, initial parameters, standardise (and for classification the hidden activation):
+    the loss curve and the fit (or boundary) of per-sample SGD redraw on every change."""
+
+    def __init__(self, data, eta=1e-5, epochs=100, params=None, eta_range=(-6, 0), max_epochs=500,
+                 hidden="linear", hidden_choice=False, standardise=False):  # fmt: skip
+        super().__init__()
+        self.data = data
+        self.eta = eta_slider(eta, *eta_range)
+        self.epochs = widgets.IntSlider(value=epochs, min=1, max=max_epochs, step=1, description="epochs",
+                                        continuous_update=True, style=STYLE, layout=widgets.Layout(width="420px"))
+        self.standardise = widgets.Checkbox(value=standardise, description="standardise inputs", indent=False)
+        self.hidden = widgets.Dropdown(options=["linear", "sigmoid", "tanh", "relu"], value=hidden,
+                                       description="hidden g", style=STYLE, layout={"width": "200px"})
+        self.params_ui = ParamControls(params or Params.notes_init())
+        self.controls = {"eta": self.eta, "epochs": self.epochs, "standardise": self.standardise,
+                         "hidden": self.hidden, **self.params_ui.sliders}  # fmt: skip
+        self._watch([self.eta, self.epochs, self.standardise, self.hidden])
+        self._wire_params(self.params_ui)
+        self.view = FigureView(panel_figure(2, (12, 4.5))[0])
+        top = [self.eta, self.epochs, self.standardise] + ([self.hidden] if hidden_choice else [])
+        self.widget = widgets.VBox([widgets.HBox(top[:2]), widgets.HBox(top[2:]), self.params_ui.box, self.view.image])
+        self.history = None
+        self.redraw()
+
+    def compute(self):
+        """Train with the current controls (a pure call to ``train``)."""
+        from .training import train
+
+        X, scaler = scaled_inputs(self.data.X, self.standardise.value)
+        history = train(X, self.data.y, self.data.task, self.params_ui.params(), self.eta.value,
+                        self.epochs.value, hidden=self.hidden.value)  # fmt: skip
+        return history, scaler
+
+    def draw(self):
+        from .plots import plot_loss_curve
+
+        self.history, scaler = self.compute()
+        left, right = self.figure.axes
+        left.clear()
+        right.clear()
+        plot_loss_curve(self.history, ax=left)
+        drawn = draw_model(right, self.history.final, self.data, self.history.hidden, scaler)
+        k = len(self.history.params) - 1 if self.history.diverged_at is None else self.history.diverged_at - 1
+        title = f"after epoch {max(k, 0)}" + (" (last finite parameters)" if self.history.diverged_at else "")
+        right.set_title(title)
+        return drawn
+
+
+class GradientPanel(Panel):
+    """A row selector and the nine parameter sliders: every factor of the nine derivatives, live, with a check."""
+
+    def __init__(self, data, params=None, hidden="linear", row=0):
+        super().__init__()
+        self.data, self.hidden = data, hidden
+        self.row = widgets.ToggleButtons(options=[(f"row {i + 1}", i) for i in range(len(data.y))], value=row,
+                                         description="row", style={"button_width": "70px"})  # fmt: skip
+        self.params_ui = ParamControls(params or Params.notes_init(), title="parameters")
+        self.controls = {"row": self.row, **self.params_ui.sliders}
+        self._watch([self.row])
+        self._wire_params(self.params_ui)
+        self.table = widgets.HTML()
+        self.view = FigureView(panel_figure(1, (12, 3.6))[0])
+        self.widget = widgets.VBox([self.row, self.params_ui.box, self.table, self.view.image])
+        self.rows = None
+        self.redraw()
+
+    def draw(self):
+        from .explain import derivative_rows, derivative_table_html
+
+        i = self.row.value
+        self.rows = derivative_rows(self.params_ui.params(), self.data.X[i], float(self.data.y[i]),
+                                    self.data.task, self.hidden)  # fmt: skip
+        self.table.value = derivative_table_html(self.rows)
+        (ax,) = self.figure.axes
+        ax.clear()
+        return plot_gradient_bars(self.rows, ax=ax)
+
+
+def plot_gradient_bars(rows, ax=None):
+    """The nine derivatives (bars) beside their central-difference estimates (dots), symlog scale."""
+    from .plots import axes_or_new
+
+    ax = axes_or_new(ax)
+    names = [r["symbol"] for r in rows]
+    pos = np.arange(len(rows))
+    bars = ax.bar(pos, [r["product"] for r in rows], color="#1f77b4", label="chain rule")
+    dots = ax.scatter(pos, [r["numerical"] for r in rows], color="k", zorder=3, label="central difference")
+    ax.set_xticks(pos, names)
+    ax.set_yscale("symlog", linthresh=1e-3)
+    ax.axhline(0, color="grey", lw=0.8)
+    worst = max(r["rel_error"] for r in rows)
+    ax.set_title(f"the nine derivatives for this row; largest relative error {worst:.1e}")
+    ax.legend(loc="best")
+    return {"bars": bars, "dots": dots}

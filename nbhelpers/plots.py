@@ -1,0 +1,161 @@
+"""Pure plot functions: each takes ``ax=None`` (a new pyplot figure then), draws, and returns what it drew.
+
+Panels call the same functions on pyplot-free ``Figure`` objects, so a static figure in a notebook and
+the live panel below it are drawn by the same code.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from .activations import sigmoid_array
+from .data import UNITS
+from .network import forward
+from .style import COLORS
+from .training import History
+
+SYMBOLS = {  # the notes' symbols in matplotlib mathtext
+    "w1_11": r"$w^1_{11}$", "w1_21": r"$w^1_{21}$", "w1_12": r"$w^1_{12}$", "w1_22": r"$w^1_{22}$",
+    "b_11": r"$b_{11}$", "b_12": r"$b_{12}$",
+    "w2_11": r"$w^2_{11}$", "w2_21": r"$w^2_{21}$", "b_21": r"$b_{21}$",
+}  # fmt: skip
+
+
+def axes_or_new(ax, figsize=(7, 4.5)):
+    """``ax`` itself, or the axes of a new pyplot figure (only a standalone call touches pyplot)."""
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax
+
+
+def panel_figure(ncols=2, figsize=(12, 4.5)) -> tuple[Figure, list]:
+    """A pyplot-free figure for a widget panel (nothing is displayed or kept by pyplot).
+
+    Fixed margins rather than a layout engine: constrained layout doubles the redraw time of a panel.
+    """
+    fig = Figure(figsize=figsize, dpi=80)
+    axes = fig.subplots(1, ncols)
+    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.9, wspace=0.25)
+    return fig, list(np.atleast_1d(axes))
+
+
+def divergence_message(history: History) -> str | None:
+    """The sentence a learner sees when training blew up, or None."""
+    if history.diverged_at is None:
+        return None
+    return f"diverged at epoch {history.diverged_at}, try a smaller η"
+
+
+def say(ax, text, color=COLORS["bad"]):
+    """Write a sentence in the middle of ``ax`` (used instead of an empty plot)."""
+    box = {"boxstyle": "round", "fc": "white", "ec": color}
+    return ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", fontsize=15,
+                   color=color, wrap=True, bbox=box)  # fmt: skip
+
+
+def plot_loss_curve(history: History, ax=None, label=None, color=None):
+    """The dataset-mean loss after each epoch, on a log scale; says so in words if training diverged."""
+    ax = axes_or_new(ax)
+    losses = np.asarray(history.losses, dtype=float)
+    ok = np.isfinite(losses) & (losses <= 1e12)
+    epochs = np.arange(len(losses))
+    (line,) = ax.plot(epochs[ok], losses[ok], marker="o" if ok.sum() < 30 else None, label=label, color=color)
+    if ok.any() and (losses[ok] > 0).all():
+        ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("mean loss" + (" L (log scale)" if history.task == "regression" else " J (log scale)"))
+    ax.set_title(f"loss, η = {history.eta:.0e}")
+    msg = divergence_message(history)
+    text = say(ax, msg) if msg else None
+    return {"line": line, "message": text}
+
+
+def plot_fit(params, X, y, hidden="linear", scaler=None, ax=None):
+    """Regression: targets and predictions against iq, with the residuals, and the model along the data."""
+    ax = axes_or_new(ax)
+    X = np.asarray(X, dtype=float)
+    Xin = X if scaler is None else scaler.transform(X)
+    y_hat = forward(params, Xin, "regression", hidden).y_hat
+    iq = X[:, 0]
+    # the four rows lie on the line cgpa = iq / 10; show the model's prediction along it
+    line_iq = np.linspace(iq.min() - 5, iq.max() + 5, 50)
+    line_X = np.column_stack([line_iq, line_iq * (X[:, 1] / X[:, 0]).mean()])
+    line_in = line_X if scaler is None else scaler.transform(line_X)
+    model = ax.plot(line_iq, forward(params, line_in, "regression", hidden).y_hat, color=COLORS["out"],
+                    alpha=0.5, label="ŷ along the data line")[0]  # fmt: skip
+    resid = ax.vlines(iq, y, y_hat, color=COLORS["bad"], alpha=0.6, linestyles="dotted", label="error y − ŷ")
+    targets = ax.scatter(iq, y, color=COLORS["target"], s=70, zorder=3, label="target y")
+    preds = ax.scatter(iq, y_hat, color=COLORS["out"], marker="X", s=90, zorder=4, label="prediction ŷ")
+    ax.set_xlabel(UNITS["iq"])
+    ax.set_ylabel(UNITS["package"])
+    ax.legend(loc="upper left")
+    return {"targets": targets, "predictions": preds, "residuals": resid, "model": model, "y_hat": y_hat}
+
+
+def grid_over(X, n=200, pad=0.15):
+    """An n x n grid over the iq-cgpa box of X (padded): returns (iq grid, cgpa grid, points (n*n, 2))."""
+    X = np.asarray(X, dtype=float)
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    span = np.where(hi > lo, hi - lo, 1.0)
+    g1 = np.linspace(lo[0] - pad * span[0], hi[0] + pad * span[0], n)
+    g2 = np.linspace(lo[1] - pad * span[1], hi[1] + pad * span[1], n)
+    G1, G2 = np.meshgrid(g1, g2)
+    return G1, G2, np.column_stack([G1.ravel(), G2.ravel()])
+
+
+def plot_decision_boundary(params, X, y, hidden="linear", scaler=None, ax=None, n=200, colorbar=False):
+    """Classification: P(placed) over the iq-cgpa plane, the y_hat = 0.5 line, and the rows by class."""
+    ax = axes_or_new(ax)
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    G1, G2, pts = grid_over(X, n)
+    z = forward(params, pts if scaler is None else scaler.transform(pts), "classification", hidden).z
+    prob = sigmoid_array(z).reshape(G1.shape)
+    extent = (G1.min(), G1.max(), G2.min(), G2.max())
+    image = ax.imshow(prob, origin="lower", extent=extent, aspect="auto", cmap="RdBu", vmin=0, vmax=1,
+                      alpha=0.75, interpolation="nearest")  # fmt: skip
+    boundary = None
+    if prob.min() < 0.5 < prob.max():
+        boundary = ax.contour(G1, G2, prob, levels=[0.5], colors="k", linewidths=2)
+    for cls, marker in ((1, "o"), (0, "s")):
+        rows = y == cls
+        ax.scatter(X[rows, 0], X[rows, 1], c=COLORS[f"class{cls}"], marker=marker, s=110, edgecolors="k",
+                   zorder=3, label=f"placed = {cls}")  # fmt: skip
+    ax.set_xlabel(UNITS["iq"])
+    ax.set_ylabel(UNITS["cgpa"])
+    ax.set_title("P(placed) = ŷ; black line: ŷ = 0.5" if boundary else "P(placed) = ŷ (no ŷ = 0.5 line here)")
+    ax.legend(loc="upper left")
+    if colorbar:
+        ax.figure.colorbar(image, ax=ax, label="ŷ")
+    return {"image": image, "boundary": boundary, "prob": prob}
+
+
+def plot_trajectories(history: History, names=("w1_11", "w1_12"), ax=None):
+    """Parameters over the epochs (e.g. w^1_11 and w^1_12, to see the symmetry of w = 1)."""
+    ax = axes_or_new(ax)
+    lines = {}
+    styles = ["-", "--", ":", "-."]
+    for i, name in enumerate(names):
+        values = history.trajectory(name)
+        ok = np.isfinite(values)
+        lines[name] = ax.plot(np.arange(len(values))[ok], values[ok], styles[i % 4], label=SYMBOLS[name])[0]
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("parameter value")
+    ax.legend()
+    return lines
+
+
+def plot_sigmoid(ax=None, zmax=8):
+    """σ(z) and σ'(z) = σ(z)(1 − σ(z))."""
+    ax = axes_or_new(ax)
+    z = np.linspace(-zmax, zmax, 400)
+    s = sigmoid_array(z)
+    a = ax.plot(z, s, label=r"$\sigma(z) = 1/(1+e^{-z})$", color=COLORS["out"])[0]
+    b = ax.plot(z, s * (1 - s), "--", label=r"$\sigma'(z) = \sigma(z)(1-\sigma(z))$", color=COLORS["h1"])[0]
+    ax.axhline(0.5, color="grey", lw=0.8)
+    ax.set_xlabel("z")
+    ax.legend(loc="center right")
+    return {"sigma": a, "sigma_prime": b}
