@@ -89,3 +89,60 @@ def derivative_table_html(rows) -> str:
         )
     style = "border-collapse:collapse;font-size:14px"
     return f"<table style='{style}' class='derivative-table'>{head}{''.join(body)}</table>"
+
+
+def _num(v) -> str:
+    """A number as the notes would write it: 88, 0.7312, -0.00336, 1.2e+04."""
+    v = float(v)
+    return f"{v:.6g}" if v == 0 or 1e-4 <= abs(v) < 1e7 else f"{v:.4e}"
+
+
+def forward_latex(params, x, task="regression", hidden="linear") -> str:
+    """Step 2 for one row, written out with numbers as LaTeX lines (display with IPython.display.Math)."""
+    p = as_params(params)
+    f = forward(p, x, task, hidden)
+    x1, x2 = (_num(v) for v in np.asarray(x, dtype=float))
+    n = {k: _num(v) for k, v in p.to_dict().items()}
+    lines = [
+        rf"z_{{11}} = w^1_{{11}} x_{{i1}} + w^1_{{21}} x_{{i2}} + b_{{11}} = {x1}\cdot{n['w1_11']} + "
+        rf"{x2}\cdot{n['w1_21']} + {n['b_11']} = {_num(f.z_11)}",
+        rf"z_{{12}} = w^1_{{12}} x_{{i1}} + w^1_{{22}} x_{{i2}} + b_{{12}} = {x1}\cdot{n['w1_12']} + "
+        rf"{x2}\cdot{n['w1_22']} + {n['b_12']} = {_num(f.z_12)}",
+    ]
+    if hidden == "linear":
+        lines.append(rf"o_{{11}} = z_{{11}} = {_num(f.o_11)}, \quad o_{{12}} = z_{{12}} = {_num(f.o_12)}"
+                     r"\quad \text{(linear hidden neurons)}")  # fmt: skip
+    else:
+        lines.append(rf"o_{{11}} = g(z_{{11}}) = {_num(f.o_11)}, \quad o_{{12}} = g(z_{{12}}) = {_num(f.o_12)}")
+    lines.append(rf"z_f = w^2_{{11}} o_{{11}} + w^2_{{21}} o_{{12}} + b_{{21}} = {n['w2_11']}\cdot{_num(f.o_11)} + "
+                 rf"{n['w2_21']}\cdot{_num(f.o_12)} + {n['b_21']} = {_num(f.z)}")  # fmt: skip
+    if task == "regression":
+        lines.append(rf"\hat{{y}} = z_f = {_num(f.y_hat)}")
+    else:
+        lines.append(rf"\hat{{y}} = \sigma(z_f) = 1/(1 + e^{{-{_num(f.z)}}}) = {f.y_hat:.10g}")
+    return r"\begin{aligned}" + r" \\ ".join(line.replace("=", "&=", 1) for line in lines) + r"\end{aligned}"
+
+
+def html_table(headers, rows, caption=None) -> str:
+    """A small HTML table (numbers already formatted as strings)."""
+    head = "".join(f"<th>{html.escape(str(h))}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return f"<table style='font-size:14px'>{cap}<tr>{head}</tr>{body}</table>"
+
+
+def forward_table_html(params, data, hidden="linear", scaler=None) -> str:
+    """Step 2 and 3 for every row: inputs, o_11, o_12, z_f, y_hat, target and loss, then the mean loss."""
+    from .network import losses
+
+    X = data.X if scaler is None else scaler.transform(data.X)
+    f = forward(params, X, data.task, hidden)
+    per_row = losses(params, X, data.y, data.task, hidden)
+    headers = ["row", *data.feature_names, "o₁₁", "o₁₂", "z_f", "ŷ", f"y ({data.target_name})", "loss"]
+    rows = [
+        [i + 1, *(_num(v) for v in data.X[i]), _num(f.o_11[i]), _num(f.o_12[i]), _num(f.z[i]),
+         f"{f.y_hat[i]:.10g}", _num(data.y[i]), _num(per_row[i])]
+        for i in range(len(data.y))
+    ]  # fmt: skip
+    rows.append(["mean", "", "", "", "", "", "", "", f"<b>{_num(per_row.mean())}</b>"])
+    return html_table(headers, rows)
