@@ -146,3 +146,10 @@ def forward_table_html(params, data, hidden="linear", scaler=None) -> str:
     ]  # fmt: skip
     rows.append(["mean", "", "", "", "", "", "", "", f"<b>{_num(per_row.mean())}</b>"])
     return html_table(headers, rows)
+
+
+def data_table_html(data) -> str:
+    """The dataset as the notes print it: row, the two inputs and the target."""
+    headers = ["row", f"{data.feature_names[0]} = x_i1", f"{data.feature_names[1]} = x_i2", f"{data.target_name} = y"]
+    rows = [[i + 1, *(_num(v) for v in x), _num(t)] for i, (x, t) in enumerate(zip(data.X, data.y))]
+    return html_table(headers, rows)
