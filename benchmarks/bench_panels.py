@@ -1,0 +1,73 @@
+"""Kernel-side redraw time of every interactive panel, per control change (no browser).
+
+Run: python benchmarks/bench_panels.py   (prints a table; target: at most 150 ms per change on a 2-core machine)
+
+Each panel is built as its notebook builds it, then the η slider (or, for panels without one, a parameter or
+row control) is moved back and forth N times; each move is timed from ``set`` to the new PNG being in the
+``Image`` widget (compute + draw + render), exactly the work a slider move costs the kernel.
+"""
+
+from __future__ import annotations
+
+import importlib
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import nbhelpers as nb  # noqa: E402
+from nbhelpers import panels  # noqa: E402
+
+N = 30
+TARGET_MS = 150
+
+
+def core_cases():
+    reg, cls = nb.load_dataset("regression"), nb.load_dataset("classification")
+    return [
+        ("01 ForwardPanel (regression)", panels.ForwardPanel(reg), "w1_11", (0.5, 1.0)),
+        ("02 GradientPanel (regression)", panels.GradientPanel(reg), "w2_11", (0.5, 1.0)),
+        ("02 TrainingPanel (regression)", panels.TrainingPanel(reg, eta=1e-5, epochs=100), "eta", (2e-6, 1e-5)),
+        ("03 ForwardPanel (classification)", panels.ForwardPanel(cls), "w1_11", (0.5, 1.0)),
+        ("04 GradientPanel (classification)", panels.GradientPanel(cls), "w2_11", (0.5, 1.0)),
+    ]
+
+
+def extra_cases():
+    """Panels defined by other modules (the classification notebooks), if they provide ``benchmark_cases``."""
+    cases = []
+    for module in ("nbhelpers.classification", "nbhelpers.lessons"):
+        try:
+            mod = importlib.import_module(module)
+        except ImportError:
+            continue
+        cases += list(getattr(mod, "benchmark_cases", lambda: [])())
+    return cases
+
+
+def time_moves(panel, control, values):
+    times = []
+    for i in range(N):
+        t0 = time.perf_counter()
+        panel.set(**{control: values[i % 2]})
+        times.append((time.perf_counter() - t0) * 1e3)
+    return times
+
+
+def main():
+    print(f"kernel redraw per control change, {N} changes each (ms); target p50 and p95 <= {TARGET_MS} ms")
+    print(f"{'panel':44s} {'control':9s} {'p50':>7s} {'p95':>7s} {'max':>7s}  target")
+    worst = 0.0
+    for label, panel, control, values in core_cases() + extra_cases():
+        t = sorted(time_moves(panel, control, values))
+        p50, p95 = statistics.median(t), t[int(0.95 * (len(t) - 1))]
+        worst = max(worst, p95)
+        ok = "met" if p95 <= TARGET_MS else "MISSED"
+        print(f"{label:44s} {control:9s} {p50:7.1f} {p95:7.1f} {t[-1]:7.1f}  {ok}")
+    print(f"worst p95: {worst:.1f} ms ({'met' if worst <= TARGET_MS else 'MISSED'})")
+
+
+if __name__ == "__main__":
+    main()
