@@ -8,7 +8,6 @@ slider would, and ``panel.figure`` is the figure that was drawn.
 
 from __future__ import annotations
 
-import io
 from contextlib import contextmanager
 
 import ipywidgets as widgets
@@ -17,6 +16,7 @@ import numpy as np
 from .data import fit_scaler
 from .params import PARAM_NAMES, Params
 from .plots import panel_figure
+from .render import BlitRenderer
 
 # Unicode labels in the notes' notation (sliders cannot show LaTeX reliably).
 LABELS = {
@@ -52,13 +52,13 @@ class FigureView:
 
     def __init__(self, figure, width="100%"):
         self.figure = figure
+        self.renderer = BlitRenderer(figure)
         self.image = widgets.Image(format="png", layout=widgets.Layout(width=width, max_width="1100px"))
         self.image.add_class("panel-figure")
 
     def render(self) -> bytes:
-        buf = io.BytesIO()
-        self.figure.savefig(buf, format="png", pil_kwargs={"compress_level": 1})
-        self.image.value = buf.getvalue()
+        """Draw the figure (only its data, when the axes frames are unchanged) and show the PNG."""
+        self.image.value = self.renderer.png()
         return self.image.value
 
 
@@ -160,7 +160,7 @@ def new_panel_figure(ncols=2, figsize=(12, 4.5)):
 def loss_bars(params, data, hidden="linear", scaler=None, ax=None):
     """Per-row loss as bars, the mean in the title (Step 3 of the notes)."""
     from .network import losses
-    from .plots import axes_or_new
+    from .plots import axes_or_new, nice_limits
 
     ax = axes_or_new(ax)
     Xin = data.X if scaler is None else scaler.transform(data.X)
@@ -170,7 +170,7 @@ def loss_bars(params, data, hidden="linear", scaler=None, ax=None):
     name = "L = (y − ŷ)²" if data.task == "regression" else "J (cross-entropy)"
     ax.set_ylabel(f"loss {name}")
     ax.set_title(f"mean loss = {per_row.mean():.6g}")
-    ax.margins(y=0.15)
+    ax.set_ylim(0, nice_limits(0, per_row.max() * 1.15)[1] if per_row.max() > 0 else 1)
     return {"bars": bars, "losses": per_row}
 
 
@@ -206,6 +206,24 @@ class ForwardPanel(Panel):
         loss_bars(p, self.data, self.hidden, ax=right)
 
 
+class StickyRange:
+    """Axis limits that only widen, so that the axes (and their tick labels) stay put while η is dragged:
+    the curves of successive η can be compared by eye, and only the data needs redrawing."""
+
+    def __init__(self):
+        self.limits = None
+
+    def reset(self):
+        self.limits = None
+
+    def widen(self, ax):
+        lo, hi = ax.get_ylim()
+        if self.limits is not None:
+            lo, hi = min(lo, self.limits[0]), max(hi, self.limits[1])
+        self.limits = (lo, hi)
+        ax.set_ylim(lo, hi)
+
+
 class TrainingPanel(Panel):
     """η, epochs, initial parameters, standardise (and for classification the hidden activation):
     the loss curve and the fit (or boundary) of per-sample SGD redraw on every change."""
@@ -229,7 +247,14 @@ class TrainingPanel(Panel):
         top = [self.eta, self.epochs, self.standardise] + ([self.hidden] if hidden_choice else [])
         self.widget = widgets.VBox([widgets.HBox(top[:2]), widgets.HBox(top[2:]), self.params_ui.box, self.view.image])
         self.history = None
+        self.loss_range, self.model_range = StickyRange(), StickyRange()
         self.redraw()
+
+    def _changed(self, change):
+        if change["owner"] not in (self.eta, self.epochs):  # a new set-up: let the axes fit it afresh
+            self.loss_range.reset()
+            self.model_range.reset()
+        super()._changed(change)
 
     def compute(self):
         """Train with the current controls (a pure call to ``train``)."""
@@ -249,6 +274,10 @@ class TrainingPanel(Panel):
         right.clear()
         plot_loss_curve(self.history, ax=left)
         drawn = draw_model(right, self.history.final, self.data, self.history.hidden, scaler)
+        if left.get_yscale() == "log":
+            self.loss_range.widen(left)
+        if self.data.task == "regression":
+            self.model_range.widen(right)
         k = len(self.history.params) - 1 if self.history.diverged_at is None else self.history.diverged_at - 1
         title = f"after epoch {max(k, 0)}" + (" (last finite parameters)" if self.history.diverged_at else "")
         right.set_title(title)
@@ -287,7 +316,7 @@ class GradientPanel(Panel):
 
 def plot_gradient_bars(rows, ax=None):
     """The nine derivatives (bars) beside their central-difference estimates (dots), symlog scale."""
-    from .plots import axes_or_new
+    from .plots import axes_or_new, nice_limits, use_log_scale
 
     ax = axes_or_new(ax)
     names = [r["symbol"] for r in rows]
@@ -295,7 +324,10 @@ def plot_gradient_bars(rows, ax=None):
     bars = ax.bar(pos, [r["product"] for r in rows], color="#1f77b4", label="chain rule")
     dots = ax.scatter(pos, [r["numerical"] for r in rows], color="k", zorder=3, label="central difference")
     ax.set_xticks(pos, names)
-    ax.set_yscale("symlog", linthresh=1e-3)
+    use_log_scale(ax, symlog=True, linthresh=1e-3)
+    top = max(max(abs(r["product"]), abs(r["numerical"])) for r in rows)
+    top = nice_limits(1e-3, max(top, 1e-3) * 1.5, log=True)[1]
+    ax.set_ylim(-top, top)
     ax.axhline(0, color="grey", lw=0.8)
     worst = max(r["rel_error"] for r in rows)
     ax.set_title(f"the nine derivatives for this row; largest relative error {worst:.1e}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from .activations import sigmoid_array
 from .data import UNITS
@@ -43,6 +44,43 @@ def panel_figure(ncols=2, figsize=(12, 4.5)) -> tuple[Figure, list]:
     return fig, list(np.atleast_1d(axes))
 
 
+def nice_limits(lo, hi, log=False):
+    """Round (lo, hi) outwards to a coarse grid, so the axes (and their tick labels) change only in steps.
+
+    Linear: multiples of the power of ten below the span; log: whole decades.
+    """
+    lo, hi = float(lo), float(hi)
+    if log:
+        return 10.0 ** np.floor(np.log10(lo)), 10.0 ** np.ceil(np.log10(hi) + 1e-12)
+    step = 10.0 ** np.floor(np.log10(hi - lo)) if hi > lo else max(abs(hi), 1.0)
+    return np.floor(lo / step) * step, np.ceil(hi / step + 1e-12) * step
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def power_of_ten_label(value, _pos=None) -> str:
+    """10², 10⁻³, −10⁴, 0: tick labels for log and symlog axes in plain unicode.
+
+    Matplotlib's default writes them in mathtext, which makes every redraw of a panel about twice as slow.
+    """
+    if value == 0:
+        return "0"
+    exponent = np.log10(abs(value))
+    if abs(exponent - round(exponent)) > 1e-9:
+        return ""
+    return ("−" if value < 0 else "") + "10" + str(int(round(exponent))).translate(_SUPERSCRIPT)
+
+
+def use_log_scale(ax, axis="y", **kwargs):
+    """A log (or, with ``symlog=True``, symlog) axis whose tick labels are plain text, decades only."""
+    symlog = kwargs.pop("symlog", False)
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    (ax.set_yscale if axis == "y" else ax.set_xscale)("symlog" if symlog else "log", **kwargs)
+    target.set_major_formatter(FuncFormatter(power_of_ten_label))
+    target.set_minor_formatter(NullFormatter())
+
+
 def divergence_message(history: History) -> str | None:
     """The sentence a learner sees when training blew up, or None."""
     if history.diverged_at is None:
@@ -64,8 +102,10 @@ def plot_loss_curve(history: History, ax=None, label=None, color=None):
     ok = np.isfinite(losses) & (losses <= 1e12)
     epochs = np.arange(len(losses))
     (line,) = ax.plot(epochs[ok], losses[ok], marker="o" if ok.sum() < 30 else None, label=label, color=color)
+    ax.set_xlim(0, max(history.epochs, 1))
     if ok.any() and (losses[ok] > 0).all():
-        ax.set_yscale("log")
+        use_log_scale(ax)
+        ax.set_ylim(*nice_limits(losses[ok].min(), losses[ok].max(), log=True))
     ax.set_xlabel("epoch")
     ax.set_ylabel("mean loss" + (" L (log scale)" if history.task == "regression" else " J (log scale)"))
     ax.set_title(f"loss, η = {history.eta:.0e}")
@@ -92,6 +132,9 @@ def plot_fit(params, X, y, hidden="linear", scaler=None, ax=None):
     preds = ax.scatter(iq, y_hat, color=COLORS["out"], marker="X", s=90, zorder=4, label="prediction ŷ")
     ax.set_xlabel(UNITS["iq"])
     ax.set_ylabel(UNITS["package"])
+    shown = np.concatenate([y, y_hat, model.get_ydata()])
+    ax.set_ylim(*nice_limits(min(shown.min(), 0.0), shown.max() * 1.05))
+    ax.set_xlim(line_iq[0], line_iq[-1])
     ax.legend(loc="upper left")
     return {"targets": targets, "predictions": preds, "residuals": resid, "model": model, "y_hat": y_hat}
 

@@ -73,6 +73,7 @@ class History(NamedTuple):
     eta: float
     task: str
     hidden: str
+    epochs: int  # the number of epochs asked for (more than were run if training diverged)
 
     def trajectory(self, name: str) -> np.ndarray:
         """One parameter over the epochs, e.g. ``history.trajectory("w1_11")``."""
@@ -121,4 +122,4 @@ def train(X, y, task, params, eta, epochs, hidden="linear", shuffle=False, seed=
         if _diverged(losses[-1], p):
             diverged_at = epoch
     params_history = tuple(map(Params._make, history))
-    return History(np.array(losses), params_history, diverged_at, eta, task, act.name)
+    return History(np.array(losses), params_history, diverged_at, eta, task, act.name, epochs)

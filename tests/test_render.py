@@ -1,0 +1,56 @@
+"""The blitting renderer shows what a full matplotlib draw of the same figure shows."""
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import nbhelpers as nb
+from nbhelpers import panels
+
+
+def pixels(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+
+
+def savefig_png(fig) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()
+
+
+CASES = {
+    "training-regression": lambda: panels.TrainingPanel(nb.load_dataset("regression")),
+    "training-classification": lambda: panels.TrainingPanel(nb.load_dataset("classification"), eta=0.1,
+                                                            eta_range=(-6, 1), standardise=True),
+    "forward-classification": lambda: panels.ForwardPanel(nb.load_dataset("classification")),
+    "gradient-regression": lambda: panels.GradientPanel(nb.load_dataset("regression")),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_blitted_frames_match_a_full_draw(name):
+    panel = CASES[name]()
+    control = "eta" if "eta" in panel.controls else "w2_11"
+    start = panel.controls[control].value
+    full_before = panel.view.renderer.full_draws
+    for factor in (1.05, 1.1, 1.15, 1.2):  # small moves, as a drag makes: most of them only redraw the data
+        panel.controls[control].value = start * factor
+        shown = pixels(panel.view.image.value)
+        reference = pixels(savefig_png(panel.figure))
+        assert shown.shape == reference.shape
+        differing = (np.abs(shown - reference).sum(axis=-1) > 60).mean()
+        # the only allowed difference is stacking (data drawn above the grid lines): a few pixels in a thousand
+        assert differing < 0.01, f"{name}: {differing:.2%} of the pixels differ from a full draw"
+    assert panel.view.renderer.full_draws - full_before < 4, "every move redrew the whole figure"
+
+
+def test_a_title_change_shows_in_the_blitted_picture():
+    panel = panels.TrainingPanel(nb.load_dataset("classification"), eta=0.1, eta_range=(-6, 1), standardise=True)
+    before = pixels(panel.view.image.value)
+    panel.eta.value = 0.11  # the title "loss, η = 1e-01" stays; the curve moves
+    panel.eta.value = 0.3  # title becomes "loss, η = 3e-01"
+    after = pixels(panel.view.image.value)
+    title_rows = slice(0, int(0.1 * before.shape[0]))  # the top tenth of the picture holds the titles
+    assert (np.abs(after[title_rows] - before[title_rows]).sum(axis=-1) > 60).any()
