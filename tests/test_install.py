@@ -1,0 +1,75 @@
+"""A non-editable install works: build a wheel, install it into a folder, load the data from elsewhere.
+
+The wheel is built from a copy of the project's sources in a temporary folder, not in the working tree:
+``pip wheel`` on the tree itself writes build/ and *.egg-info/ into it (other people's working copy), and
+setuptools re-packs whatever is left in build/lib, so a module deleted from nbhelpers/ would still ship and
+the test could pass on a stale file. Build isolation fetches setuptools from the package index.
+(About 5 s here, so it is not marked slow.)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+IGNORE = shutil.ignore_patterns(
+    ".venv", ".git", "build", "dist", "*.egg-info", "__pycache__", ".ipynb_checkpoints", ".pytest_cache",
+    ".ruff_cache", "node_modules",
+)
+
+CHECK = r"""
+import json, sys
+import nbhelpers
+d = nbhelpers.load_dataset("regression")
+c = nbhelpers.load_dataset("classification")
+h = nbhelpers.train(d.X, d.y, "regression", nbhelpers.Params.notes_init(), 1e-5, 100)
+print(json.dumps({
+    "module": nbhelpers.__file__,
+    "source": d.source,
+    "X": d.X.tolist(), "y": d.y.tolist(), "features": list(d.feature_names), "target": d.target_name,
+    "cy": c.y.tolist(), "first_loss": float(h.losses[0]), "last_loss": float(h.losses[-1]),
+}))
+"""
+
+
+def _run(args, **kwargs):
+    result = subprocess.run(args, capture_output=True, text=True, timeout=600, **kwargs)
+    assert result.returncode == 0, f"{args}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    return result
+
+
+def test_wheel_install_loads_the_datasets_from_any_directory(tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(REPO, src, ignore=IGNORE)
+    wheels, target, elsewhere = tmp_path / "wheels", tmp_path / "site", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+
+    _run([sys.executable, "-m", "pip", "wheel", str(src), "--no-deps", "-w", str(wheels)])
+    (wheel,) = wheels.glob("nbhelpers-*.whl")
+    with zipfile.ZipFile(wheel) as zf:
+        names = set(zf.namelist())
+    assert {"nbhelpers/data/regression.csv", "nbhelpers/data/classification.csv"} <= names
+
+    _run([sys.executable, "-m", "pip", "install", "--no-deps", "--target", str(target), str(wheel)])
+    assert (target / "nbhelpers" / "data" / "regression.csv").is_file()
+
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+    env["PYTHONPATH"] = str(target)
+    out = _run([sys.executable, "-c", CHECK], cwd=elsewhere, env=env)
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+
+    # the installed copy was imported, and it read its own packaged CSV (not the repository's data/)
+    assert Path(got["module"]).resolve().is_relative_to(target.resolve())
+    assert Path(got["source"]).resolve().is_relative_to(target.resolve())
+    # NOTES.md's regression table
+    assert got["X"] == [[80.0, 8.0], [70.0, 7.0], [60.0, 6.0], [50.0, 5.0]]
+    assert got["y"] == [8.0, 7.0, 6.0, 5.0]
+    assert got["features"] == ["iq", "cgpa"] and got["target"] == "package"
+    assert got["cy"] == [1.0, 1.0, 0.0, 0.0]
+    assert got["first_loss"] == 19183.5 and got["last_loss"] < 1e-3
