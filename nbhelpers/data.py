@@ -57,7 +57,7 @@ def load_csv(path, features, target, task) -> Dataset:
     if len(features) != 2:
         raise ValueError(f"features must name 2 columns (x_i1, x_i2), got {features!r}")
     try:
-        with path.open(newline="", encoding="utf-8") as f:
+        with path.open(newline="", encoding="utf-8-sig") as f:  # -sig: Excel's "CSV UTF-8" starts with a BOM
             rows = list(csv.reader(f))
     except OSError as err:
         raise ValueError(f"{path}: cannot read the file ({err.strerror})") from None

@@ -45,13 +45,18 @@ def cross_entropy(z: float, y: float) -> float:
 
 
 def cross_entropy_dz(z: float, y: float) -> float:
-    """dJ/dz = dJ/dy_hat * dy_hat/dz = -(y - y_hat)"""
-    return -(y - sigmoid(z))
+    """dJ/dz = dJ/dy_hat * dy_hat/dz = -(y - y_hat)
+
+    For y = 1 it is written -(1 - sigma(z)) = -sigma(-z): the same number, without the cancellation
+    that would leave 0.0 instead of, say, -4e-18 when the row is confidently right.
+    """
+    return -sigmoid(-z) if y == 1 else sigmoid(z) - y
 
 
 def cross_entropy_dz_array(z, y):
-    """dJ/dz = -(y - y_hat)"""
-    return -(y - sigmoid_array(z))
+    """dJ/dz = -(y - y_hat), as -sigma(-z) where y = 1 (see cross_entropy_dz)"""
+    z = np.asarray(z, dtype=float)
+    return np.where(y == 1, -sigmoid_array(-z), sigmoid_array(z) - y)
 
 
 def cross_entropy_array(z, y):

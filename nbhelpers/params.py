@@ -35,7 +35,7 @@ class Params(NamedTuple):
     @classmethod
     def random(cls, seed: int | None = 0, scale: float = 0.5) -> Params:
         """Weights drawn from N(0, scale^2) with ``numpy.random.default_rng(seed)``; biases 0."""
-        if not (isinstance(scale, (int, float)) and math.isfinite(scale) and scale > 0):
+        if isinstance(scale, bool) or not (isinstance(scale, (int, float)) and math.isfinite(scale) and scale > 0):
             raise ValueError(f"scale must be a finite number > 0, got {scale!r}")
         w = np.random.default_rng(seed).normal(0.0, scale, size=6)
         return cls(w[0], w[1], w[2], w[3], 0.0, 0.0, w[4], w[5], 0.0)._as_floats()

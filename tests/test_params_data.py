@@ -174,10 +174,6 @@ def test_standardise_gives_mean_zero_std_one():
     np.testing.assert_allclose(s.inverse(s.transform(d.X)), d.X, rtol=1e-12)
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "nbhelpers.load_csv does not strip a UTF-8 byte-order mark: a file saved by Excel as 'CSV UTF-8' "
-    "has the header '\\ufeffiq' and is rejected with \"missing column(s) ['iq']\""
-))
 def test_load_csv_accepts_excel_utf8_bom(tmp_path):
     path = tmp_path / "excel.csv"
     path.write_bytes(b"\xef\xbb\xbfiq,cgpa,package\r\n80,8,8\r\n")
