@@ -1,0 +1,218 @@
+"""Tests of nbhelpers.lessons against independent references: the notes' worked numbers (NOTES.md),
+hand-computed chain-rule products, and a separate matrix implementation of per-sample SGD."""
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+import nbhelpers as nb
+from nbhelpers import lessons
+
+DATA = nb.load_dataset("regression")
+X, Y = DATA.X, DATA.y
+INIT = nb.Params.notes_init()
+
+
+def new_axes():
+    return Figure(figsize=(8, 4)).subplots()
+
+
+def reference_sgd(X, y, eta, epochs, standardise=False):
+    """Per-sample SGD in matrix form, written independently of nbhelpers (notes' init): the mean loss per epoch.
+
+    W1[j, k] is w^1_jk (input j -> hidden neuron k), so o = x @ W1 + b1 and y_hat = o @ w2 + b2.
+    """
+    X = np.asarray(X, dtype=float)
+    if standardise:
+        X = (X - X.mean(axis=0)) / X.std(axis=0)
+    W1, b1, w2, b2 = np.ones((2, 2)), np.zeros(2), np.ones(2), 0.0
+    out = [np.mean((y - ((X @ W1 + b1) @ w2 + b2)) ** 2)]
+    for _ in range(epochs):
+        for x, t in zip(X, y):
+            o = x @ W1 + b1
+            d = -2.0 * (t - (o @ w2 + b2))  # dL/dy_hat
+            gW1, gb1, gw2, gb2 = d * np.outer(x, w2), d * w2, d * o, d  # all from the same forward pass
+            W1, b1, w2, b2 = W1 - eta * gW1, b1 - eta * gb1, w2 - eta * gw2, b2 - eta * gb2
+        out.append(np.mean((y - ((X @ W1 + b1) @ w2 + b2)) ** 2))
+    return np.array(out)
+
+
+# --- Step 4 ---------------------------------------------------------------------------------------------------
+def test_step_rows_match_the_notes_worked_numbers():
+    rows = lessons.step_rows(INIT, X[0], Y[0], 1e-5)
+    assert [r["name"] for r in rows] == ["w2_11", "w2_21", "b_21", "w1_11", "w1_21", "b_11", "w1_12", "w1_22", "b_12"]
+    # NOTES.md: row 1 at the notes' init
+    assert [r["grad"] for r in rows] == [29568, 29568, 336, 26880, 2688, 336, 26880, 2688, 336]
+    after = {r["name"]: r["after"] for r in rows}
+    assert after["w2_11"] == pytest.approx(0.70432, abs=1e-12)
+    assert after["w1_11"] == pytest.approx(0.7312, abs=1e-12)
+    assert after["w1_21"] == pytest.approx(0.97312, abs=1e-12)
+    assert after["b_11"] == pytest.approx(-0.00336, abs=1e-12)
+    for r in rows:
+        assert r["after"] == pytest.approx(r["before"] - 1e-5 * r["grad"], abs=1e-15)
+        assert r["change"] == pytest.approx(-1e-5 * r["grad"], abs=1e-15)
+
+
+def test_step_rows_hand_computed_at_another_point():
+    p = nb.Params(0.1, -0.2, 0.3, 0.4, 0.5, -0.6, 0.7, -0.8, 0.9)
+    x1, x2, y, eta = 70.0, 7.0, 7.0, 1e-3
+    o_11 = 0.1 * x1 - 0.2 * x2 + 0.5
+    o_12 = 0.3 * x1 + 0.4 * x2 - 0.6
+    d = -2 * (y - (0.7 * o_11 - 0.8 * o_12 + 0.9))
+    expected = {"w2_11": d * o_11, "w2_21": d * o_12, "b_21": d, "w1_11": d * 0.7 * x1, "w1_21": d * 0.7 * x2,
+                "b_11": d * 0.7, "w1_12": d * -0.8 * x1, "w1_22": d * -0.8 * x2, "b_12": d * -0.8}  # fmt: skip
+    for r in lessons.step_rows(p, (x1, x2), y, eta):
+        assert r["grad"] == pytest.approx(expected[r["name"]], rel=1e-12)
+        assert r["after"] == pytest.approx(getattr(p, r["name"]) - eta * expected[r["name"]], rel=1e-12)
+
+
+def test_step_table_html_shows_every_parameter():
+    table = lessons.step_table_html(lessons.step_rows(INIT, X[0], Y[0], 1e-5), 1e-5)
+    assert table.count("<tr>") == 10
+    for text in ("0.70432", "0.7312", "0.97312", "-0.00336", "29568", "w²₁₁", "b₁₂", "η = 1e-05"):
+        assert text in table
+
+
+def test_sequential_update_is_the_known_bug():
+    wrong = lessons.sequential_update(INIT, X[0], Y[0], 1e-5)
+    right = nb.sgd_step(INIT, X[0], Y[0], 1e-5, "regression")
+    # the output layer is the same either way
+    assert (wrong.w2_11, wrong.w2_21, wrong.b_21) == pytest.approx((right.w2_11, right.w2_21, right.b_21))
+    # hand: the new w^2_11 = 0.70432 used in dL/dw^1_11 = 336 * w^2_11 * 80
+    assert wrong.w1_11 == pytest.approx(1 - 1e-5 * 336 * 0.70432 * 80, abs=1e-12)
+    assert wrong.w1_21 == pytest.approx(1 - 1e-5 * 336 * 0.70432 * 8, abs=1e-12)
+    assert wrong.b_11 == pytest.approx(-1e-5 * 336 * 0.70432, abs=1e-15)
+    assert wrong.w1_11 != pytest.approx(right.w1_11)
+
+
+# --- lesson (a): the learning rate --------------------------------------------------------------------------------
+def test_update_losses_hand_values():
+    values = lessons.update_losses(X, Y, INIT, 1e-5, updates=8)
+    assert len(values) == 9
+    # before training: ((8-176)^2 + (7-154)^2 + (6-132)^2 + (5-110)^2) / 4
+    assert values[0] == (28224 + 21609 + 15876 + 11025) / 4
+    after_one = nb.sgd_step(INIT, X[0], Y[0], 1e-5, "regression")
+    assert values[1] == pytest.approx(nb.loss(after_one, X, Y, "regression"), rel=1e-12)
+    assert values[4] == pytest.approx(reference_sgd(X, Y, 1e-5, 1)[1], rel=1e-9)  # 4 updates = 1 epoch
+    assert values[-1] < values[0]
+
+
+def test_update_losses_stops_when_it_blows_up():
+    values = lessons.update_losses(X, Y, INIT, 1e-4, updates=12)
+    assert len(values) < 13
+    assert values[-1] > nb.DIVERGENCE_LIMIT
+    assert (values[:-1] <= nb.DIVERGENCE_LIMIT).all()
+    assert np.all(np.diff(values) > 0)  # each update makes it worse
+    assert lessons.update_losses(X, Y, INIT, 10.0, updates=50)[-1] > nb.DIVERGENCE_LIMIT  # no warning either
+
+
+def test_sweep_agrees_with_the_notes():
+    """NOTES.md: with raw inputs and w = 1, eta >= 1e-4 diverges and eta = 1e-5 converges."""
+    sweep = lessons.eta_sweep(X, Y, [1e-5, 1e-4, 1e-3], epochs=100)
+    assert sweep.converged.tolist() == [True, False, False]
+    assert sweep.diverged.tolist() == [False, True, True]
+    assert np.isinf(sweep.final_loss[1:]).all()
+    assert sweep.initial_loss == 19183.5
+
+
+def test_sweep_final_loss_matches_an_independent_sgd():
+    etas = [1e-6, 1e-5, 3e-5]
+    sweep = lessons.eta_sweep(X, Y, etas, epochs=50)
+    for eta, final in zip(etas, sweep.final_loss):
+        assert final == pytest.approx(reference_sgd(X, Y, eta, 50)[-1], rel=1e-8)
+    std = lessons.eta_sweep(X, Y, [1e-2], epochs=50, standardise=True)
+    assert std.final_loss[0] == pytest.approx(reference_sgd(X, Y, 1e-2, 50, standardise=True)[-1], rel=1e-6)
+
+
+def test_too_slow_is_neither_converged_nor_diverged():
+    sweep = lessons.eta_sweep(X, Y, [1e-7], epochs=10)
+    assert not sweep.converged[0] and not sweep.diverged[0]
+    assert sweep.final_loss[0] < sweep.initial_loss
+
+
+def test_standardising_moves_the_usable_eta_by_orders_of_magnitude():
+    etas = np.logspace(-7, 0, 29)
+    raw = lessons.converging_range(lessons.eta_sweep(X, Y, etas))
+    std = lessons.converging_range(lessons.eta_sweep(X, Y, etas, standardise=True))
+    assert raw[0] <= 1e-5 <= raw[1] < 1e-4
+    assert std[1] / raw[1] > 100
+
+
+def test_converging_range_none():
+    assert lessons.converging_range(lessons.eta_sweep(X, Y, [1.0, 10.0], epochs=5)) is None
+
+
+def test_plot_eta_sweep_draws_every_run():
+    etas = np.logspace(-6, 0, 7)
+    sweeps = [lessons.eta_sweep(X, Y, etas), lessons.eta_sweep(X, Y, etas, standardise=True)]
+    ax = new_axes()
+    drawn = lessons.plot_eta_sweep(sweeps, ax=ax, marks=(1e-5, 1e-4))
+    for sweep, line, crosses in zip(sweeps, drawn["lines"], drawn["diverged"]):
+        assert len(line.get_xdata()) == (~sweep.diverged).sum()
+        assert len(crosses.get_offsets()) == sweep.diverged.sum()
+        assert np.all(np.asarray(line.get_ydata()) >= 1e-10)
+    assert len(drawn["largest"]) == 2
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    assert "epochs" in ax.get_ylabel()
+
+
+def test_plot_update_losses_labels_divergence():
+    runs = {eta: lessons.update_losses(X, Y, INIT, eta, updates=8) for eta in (1e-5, 1e-4)}
+    ax = new_axes()
+    lines = lessons.plot_update_losses(runs, ax=ax)
+    assert lines[1e-4].get_label().endswith("(diverges)")
+    assert "diverges" not in lines[1e-5].get_label()
+    assert len(lines[1e-5].get_xdata()) == 9
+
+
+# --- lesson (b): symmetry -----------------------------------------------------------------------------------
+def test_notes_init_keeps_the_hidden_neurons_identical_at_every_epoch():
+    history = nb.train(X, Y, "regression", INIT, 1e-5, 100)
+    assert history.diverged_at is None
+    assert np.array_equal(history.trajectory("w1_11"), history.trajectory("w1_12"))  # exactly, not approximately
+    assert (lessons.symmetry_gap(history) == 0).all()
+    for a, b in (("w1_21", "w1_22"), ("b_11", "b_12"), ("w2_11", "w2_21")):
+        assert (lessons.symmetry_gap(history, a, b) == 0).all()
+    assert history.trajectory("w1_11")[-1] != 1.0  # they did move, together
+
+
+def test_random_init_breaks_the_symmetry():
+    history = nb.train(X, Y, "regression", nb.Params.random(0), 1e-5, 100)
+    gap = lessons.symmetry_gap(history)
+    assert history.diverged_at is None
+    assert (gap > 0).all()
+    assert gap[-1] > 0.1
+
+
+def test_plot_symmetry_title_and_lines():
+    history = nb.train(X, Y, "regression", INIT, 1e-5, 30)
+    ax = new_axes()
+    drawn = lessons.plot_symmetry(history, "notes' init", ax=ax)
+    assert drawn["gap"] == 0
+    assert "= 0" in ax.get_title() and "notes' init" in ax.get_title()
+    assert set(drawn["lines"]) == {"w1_11", "w1_12"}
+    assert np.array_equal(drawn["lines"]["w1_11"].get_ydata(), drawn["lines"]["w1_12"].get_ydata())
+
+
+# --- the hierarchy ------------------------------------------------------------------------------------------------
+def test_path_edges_are_the_links_the_derivative_passes():
+    """Zeroing a weight on a parameter's path back to L (other than its own) zeroes its derivative; others do not."""
+    p = nb.Params(0.3, -0.2, 0.5, 0.4, 0.1, -0.1, 0.7, -0.6, 0.2)
+    x, y = X[1], Y[1]
+    for name, edges in lessons.PATH.items():
+        i = nb.PARAM_NAMES.index(name)
+        for w in ("w2_11", "w2_21"):
+            grad = nb.gradients(p.replace(**{w: 0.0}), x, y, "regression")[i]
+            assert (grad == 0) == (w in edges and w != name), (name, w)
+
+
+def test_plot_path_colours_the_path():
+    ax = new_axes()
+    drawn = lessons.plot_path(["w1_11", "w1_21", "b_11"], ax=ax, title="hidden neuron 1")
+    assert drawn["highlighted"]["edges"] == ["w1_11", "w1_21", "w2_11"]
+    for name, edge in drawn["edges"].items():
+        red = edge.arrow_patch.get_edgecolor()[:3] == pytest.approx((0xD6 / 255, 0x27 / 255, 0x28 / 255))
+        assert red == (name in ("w1_11", "w1_21", "w2_11")), name
+    assert drawn["labels"]["b_11"].get_color() == lessons.HIGHLIGHT
+    assert drawn["labels"]["b_12"].get_color() != lessons.HIGHLIGHT
+    assert ax.get_title() == "hidden neuron 1"
