@@ -239,9 +239,10 @@ class TrainingPanel(Panel):
         self.hidden = widgets.Dropdown(options=["linear", "sigmoid", "tanh", "relu"], value=hidden,
                                        description="hidden g", style=STYLE, layout={"width": "200px"})
         self.params_ui = ParamControls(params or Params.notes_init())
-        self.controls = {"eta": self.eta, "epochs": self.epochs, "standardise": self.standardise,
-                         "hidden": self.hidden, **self.params_ui.sliders}  # fmt: skip
-        self._watch([self.eta, self.epochs, self.standardise, self.hidden])
+        choices = {"hidden": self.hidden} if hidden_choice else {}
+        self.controls = {"eta": self.eta, "epochs": self.epochs, "standardise": self.standardise, **choices,
+                         **self.params_ui.sliders}  # fmt: skip
+        self._watch([self.eta, self.epochs, self.standardise, *choices.values()])
         self._wire_params(self.params_ui)
         self.view = FigureView(panel_figure(2, (12, 4.5))[0])
         top = [self.eta, self.epochs, self.standardise] + ([self.hidden] if hidden_choice else [])
