@@ -18,6 +18,10 @@ from .network import forward
 from .params import PARAM_NAMES, as_params
 from .validate import check_hidden, check_task
 
+# Cell padding and right-aligned numbers; inline (as a <style> scoped by class) so it works in a widget too.
+TABLE_CSS = ("<style>table.nb-table, table.derivative-table {border-collapse: collapse; font-size: 14px}"
+             " .nb-table th, .nb-table td, .derivative-table th, .derivative-table td"
+             " {padding: 4px 12px; text-align: right; border-bottom: 1px solid #ddd}</style>")  # fmt: skip
 NOTES_ORDER = ("w2_11", "w2_21", "b_21", "w1_11", "w1_21", "b_11", "w1_12", "w1_22", "b_12")
 SYMBOL = {  # unicode, for tables and widget labels
     "w1_11": "w¹₁₁", "w1_21": "w¹₂₁", "w1_12": "w¹₁₂", "w1_22": "w¹₂₂",
@@ -128,7 +132,7 @@ def html_table(headers, rows, caption=None) -> str:
     head = "".join(f"<th>{html.escape(str(h))}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return f"<table style='font-size:14px'>{cap}<tr>{head}</tr>{body}</table>"
+    return f"<table class='nb-table'>{TABLE_CSS}{cap}<tr>{head}</tr>{body}</table>"
 
 
 def forward_table_html(params, data, hidden="linear", scaler=None) -> str:

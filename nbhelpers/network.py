@@ -47,8 +47,9 @@ def forward(params, X, task, hidden="linear") -> Forward:
     out = OUTPUTS[check_task(task)]
     act = ACTIVATIONS[check_hidden(hidden)]
     X, single = check_X(X)
-    z_11, z_12, o_11, o_12, z = forward_values(p, X[:, 0], X[:, 1], act.g_array)
-    values = (z_11, z_12, o_11, o_12, z, out.y_hat_array(z))
+    with np.errstate(over="ignore", invalid="ignore"):  # absurd parameters give inf / nan, not a warning
+        z_11, z_12, o_11, o_12, z = forward_values(p, X[:, 0], X[:, 1], act.g_array)
+        values = (z_11, z_12, o_11, o_12, z, out.y_hat_array(z))
     if single:
         return Forward(*(float(v[0]) for v in values))
     return Forward(*(np.asarray(v, dtype=float) for v in values))
@@ -61,8 +62,9 @@ def losses(params, X, y, task, hidden="linear") -> np.ndarray:
     act = ACTIVATIONS[check_hidden(hidden)]
     X, _ = check_X(X)
     y = check_y(y, len(X), task)
-    z = forward_values(p, X[:, 0], X[:, 1], act.g_array)[4]
-    return out.loss_array(z, y)
+    with np.errstate(over="ignore", invalid="ignore"):  # absurd parameters give inf / nan, not a warning
+        z = forward_values(p, X[:, 0], X[:, 1], act.g_array)[4]
+        return out.loss_array(z, y)
 
 
 def loss(params, X, y, task, hidden="linear") -> float:

@@ -337,3 +337,11 @@ def test_train_does_not_change_its_inputs():
     nb.train(X, y, "regression", nb.Params.notes_init(), 1e-5, 3, shuffle=True, seed=1)
     np.testing.assert_array_equal(X, d.X)
     np.testing.assert_array_equal(y, d.y)
+
+
+def test_absurd_parameters_give_inf_not_a_warning():
+    # pytest turns warnings into errors here: the batch functions must answer inf/nan quietly
+    d = nb.load_dataset("regression")
+    huge = nb.Params(*[1e200] * 9)
+    assert nb.loss(huge, d.X, d.y, "regression") == float("inf")
+    assert not np.isfinite(nb.forward(huge, d.X, "regression").y_hat).any()
