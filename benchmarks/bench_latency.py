@@ -1,0 +1,282 @@
+"""η-slider latency in the browser: from the key press on the slider to the new figure on the page.
+
+    python benchmarks/bench_latency.py [--moves 32] [--no-screenshots] [notebooks/NAME.ipynb ...]
+
+For every notebook (default: all of notebooks/), in a real JupyterLab in Chromium (the harness of the browser
+tests, tests/browser_support.py): open it, Run All Cells, then for every panel with an η slider make ``--moves``
+keyboard moves (ArrowRight half the time, then ArrowLeft back to the start), one at a time. The page records with
+performance.now() the keydown, the moment the figure's src changes (MutationObserver) and the moment the new PNG
+has loaded; the kernel (instrumented from outside: each panel's redraw, draw and render are wrapped with timers,
+nbhelpers is not changed) records when each redraw started and ended, on the same wall clock. So each move splits
+into: browser -> kernel (slider event, widget message, websocket, server, kernel queue), kernel redraw (draw:
+compute + matplotlib artists; render: rasterise + PNG), kernel -> browser (message back, blob URL) and decode.
+
+Prints p50 and p95 per panel and per notebook against the target (p50 <= 100 ms, p95 <= 200 ms).
+Also saves a screenshot of each notebook's main panel (its last TrainingPanel, else its last ForwardPanel, else
+its last panel) at the notebook's own settings to docs/img/<notebook-stem>.png. A benchmark, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+import browser_support as bs  # noqa: E402
+
+TARGET_P50, TARGET_P95 = 100.0, 200.0  # ms, key press to new figure on the page
+IMG_DIR = ROOT / "docs" / "img"
+
+# In the kernel: tag every panel's widget with a CSS class (to find it on the page) and time its redraws.
+INSTRUMENT = r"""
+import gc as _gc, json as _json, time as _time
+from nbhelpers import panels as _panels
+
+_bench_log = []
+
+
+def _bench_wrap(obj, attr, key, what, image=None):
+    inner = getattr(obj, attr)
+
+    def timed(*args, **kwargs):
+        before = image.value if image is not None else None
+        t0 = _time.time()
+        try:
+            return inner(*args, **kwargs)
+        finally:
+            changed = image.value != before if image is not None else None
+            _bench_log.append((key, what, t0 * 1000, _time.time() * 1000, changed))
+
+    setattr(obj, attr, timed)
+
+
+_bench_panels = []
+for _o in _gc.get_objects():
+    if isinstance(_o, _panels.Panel) and hasattr(_o, "widget"):
+        _k = len(_bench_panels)
+        _o.widget.add_class(f"bench-panel-{_k}")
+        _kind = next(c.__name__ for c in type(_o).__mro__ if c.__module__ == _panels.__name__)
+        _bench_panels.append([_k, type(_o).__name__, _kind])
+        _bench_wrap(_o, "redraw", _k, "redraw", _o.view.image)
+        _bench_wrap(_o, "draw", _k, "draw")
+        if hasattr(_o, "view") and hasattr(_o.view, "render"):
+            _bench_wrap(_o.view, "render", _k, "render")
+print(_json.dumps(_bench_panels))
+"""
+
+# In the page: per tagged panel, the times its figure's src changed and its new PNG finished loading.
+OBSERVE_JS = """(k) => {
+    window.__bench = window.__bench || {keys: [], panels: {}};
+    if (!window.__benchKeys) {
+        window.__benchKeys = true;
+        document.addEventListener('keydown', e => window.__bench.keys.push(performance.now()), true);
+    }
+    const box = document.querySelector(`.bench-panel-${k}`);
+    const img = box.querySelector('img.panel-figure');
+    const log = window.__bench.panels[k] = {src: [], load: []};
+    new MutationObserver(() => log.src.push([performance.now(), img.getAttribute('src')]))
+        .observe(img, {attributes: true, attributeFilter: ['src']});
+    img.addEventListener('load', () => log.load.push([performance.now(), img.getAttribute('src')]));
+    return performance.timeOrigin;
+}"""
+
+
+def percentile(values, q):
+    values = sorted(values)
+    if not values:
+        return float("nan")
+    pos = (len(values) - 1) * q / 100
+    lo, hi = int(pos), min(int(pos) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (pos - lo)
+
+
+def output_index(page, k):
+    """Position of tagged panel k among the notebook's widget outputs (the harness's panel index)."""
+    return page.evaluate(f"(k) => {bs.OUTPUTS_JS}.findIndex(o => o.querySelector(`.bench-panel-${{k}}`))", k)
+
+
+def key_plan(state, moves):
+    """Half the moves one way, then back: towards the wider side of the slider's range."""
+    half = moves // 2
+    up_room, down_room = state["max"] - state["now"], state["now"] - state["min"]
+    first, second = ("ArrowRight", "ArrowLeft") if up_room >= down_room else ("ArrowLeft", "ArrowRight")
+    return [first] * half + [second] * (moves - half)
+
+
+def measure_panel(page, k, moves, timeout=15.0):
+    """``moves`` keyboard moves of panel k's η slider, one at a time; page timestamps (epoch ms) of each."""
+    origin = page.evaluate(OBSERVE_JS, k)
+    index = output_index(page, k)
+    state = bs.eta_state(page, index)
+    if not state["focused"]:
+        raise RuntimeError(f"panel {k}: the η handle does not take the focus")
+    results = []
+    for key in key_plan(state, moves):
+        bs.eta_state(page, index)  # keep the handle focused and in view
+        before = bs.image_src(page, index)
+        n_keys = page.evaluate("() => window.__bench.keys.length")
+        outcome = bs.press_and_wait(page, index, key, timeout)
+        rec = page.evaluate(
+            """([k, before, n]) => { const p = window.__bench.panels[k];
+            const src = p.src.find(([t, s]) => s !== before), load = p.load.find(([t, s]) => s !== before);
+            const r = {key: window.__bench.keys[n], src: src && src[0], load: load && load[0]};
+            p.src.length = 0; p.load.length = 0; return r; }""",
+            [k, before, n_keys],
+        )  # fmt: skip
+        row = {"key_name": key, "outcome": outcome, "changed": outcome == "changed"}
+        row.update({f: origin + rec[f] for f in ("key", "src", "load") if rec[f] is not None})
+        results.append(row)
+        bs.wait_kernel_idle(page, 30, settle=0.05)
+    return results
+
+
+def split_moves(moves, kernel_log, k):
+    """Attach the kernel's redraw/draw/render intervals (epoch ms) to each browser move of panel k.
+    Returns the timed rows, and counts of moves whose PNG was identical (nothing to show) and of lost figures."""
+    spans = [e for e in kernel_log if e[0] == k]
+    rows, same_png, lost = [], 0, 0
+    for i, m in enumerate(moves):
+        nxt = moves[i + 1]["key"] if i + 1 < len(moves) and "key" in moves[i + 1] else float("inf")
+        end = m.get("src", nxt)
+        inside = [e for e in spans if m.get("key", 0) - 5 <= e[2] <= end]
+        redraws = [e for e in inside if e[1] == "redraw"]
+        if not m["changed"]:
+            if redraws and not any(e[4] for e in redraws):
+                same_png += 1  # the kernel redrew and got the very same PNG: nothing is sent, nothing to time
+            else:
+                lost += 1
+            continue
+        row = {"total": m["load"] - m["key"], "to_src": m["src"] - m["key"], "decode": m["load"] - m["src"]}
+        if redraws:
+            row["to_kernel"] = redraws[0][2] - m["key"]
+            row["redraw"] = sum(e[3] - e[2] for e in redraws)
+            row["draw"] = sum(e[3] - e[2] for e in inside if e[1] == "draw")
+            row["render"] = sum(e[3] - e[2] for e in inside if e[1] == "render")
+            row["back"] = m["src"] - redraws[-1][3]
+            row["redraws"] = len(redraws)
+        rows.append(row)
+    return rows, same_png, lost
+
+
+def fmt_ms(x):
+    return f"{x:7.1f}"
+
+
+PARTS = ("to_kernel", "redraw", "draw", "render", "back", "decode")
+
+
+def summary(label, rows, same_png=0, lost=0):
+    total = [r["total"] for r in rows]
+    p50, p95 = percentile(total, 50), percentile(total, 95)
+    ok = p50 <= TARGET_P50 and p95 <= TARGET_P95 and not lost
+    notes = []
+    if same_png:
+        notes.append(f"{same_png} moves gave the identical PNG, untimed")
+    if lost:
+        notes.append(f"{lost} moves LOST: no new figure although the kernel drew one")
+    print(f"  {label:<40} n={len(total):3d}  p50 {fmt_ms(p50)}  p95 {fmt_ms(p95)}  {'met' if ok else 'MISSED'}"
+          + (f"  ({'; '.join(notes)})" if notes else ""))  # fmt: skip
+    parts = {f: statistics.median([r[f] for r in rows if f in r]) for f in PARTS if any(f in r for r in rows)}
+    if parts:
+        print(f"  {'':<40} medians, ms: " + "  ".join(f"{f} {v:.1f}" for f, v in parts.items()))
+    return p50, p95, ok
+
+
+def screenshot_main_panel(page, tagged, stem):
+    """The last TrainingPanel, else the last ForwardPanel, else the last panel: its widget box, as a PNG."""
+    for kind in ("TrainingPanel", "ForwardPanel", None):
+        chosen = [t for t in tagged if kind is None or t[2] == kind]
+        if chosen:
+            break
+    k = chosen[-1][0]
+    box = page.locator(f".bench-panel-{k}")
+    if box.count() == 0:
+        return None
+    # the notebook alone, as wide as the panel wants (its figure is at most 1100 px wide): no side bars
+    page.evaluate("() => { window.jupyterapp.shell.collapseLeft(); window.jupyterapp.shell.collapseRight(); }")
+    page.wait_for_timeout(300)
+    IMG_DIR.mkdir(parents=True, exist_ok=True)
+    path = IMG_DIR / f"{stem}.png"
+    box.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    box.screenshot(path=str(path))
+    return path
+
+
+def bench_notebook(page, server, name, moves, screenshots):
+    bs.open_notebook(page, server, name)
+    bs.watch_kernel(page)
+    problems = bs.unrun_cells(bs.run_all(page))
+    bs.wait_widgets_rendered(page)
+    problems += bs.check_outputs(page)
+    if problems:
+        print(f"  (the notebook does not run cleanly in the browser: {problems[:3]})")
+    tagged = json.loads(bs.kernel_exec(page, INSTRUMENT).strip().splitlines()[-1])
+    try:  # the classes reach the page with the next state sync; a panel never displayed never gets there
+        page.wait_for_function("(n) => document.querySelectorAll('[class*=\"bench-panel-\"]').length >= n",
+                               arg=len(tagged), timeout=5000)  # fmt: skip
+    except Exception:  # playwright's TimeoutError
+        pass
+    on_page = [t for t in tagged if page.locator(f".bench-panel-{t[0]}").count()]
+    shot = screenshot_main_panel(page, on_page, Path(name).stem) if screenshots and on_page else None
+    per_panel = {}
+    for k, cls, _kind in on_page:
+        if not page.locator(f".bench-panel-{k} .eta-slider").count():
+            continue
+        cell = page.evaluate(f"() => {bs.CELL_NUMBER_JS}(document.querySelector('.bench-panel-{k}'))")
+        per_panel[(k, cls, cell)] = measure_panel(page, k, moves)
+    kernel_log = json.loads(bs.kernel_exec(page, "print(_json.dumps(_bench_log))").strip())
+    bs.close_notebook(page)
+    server.shutdown_kernels(path=name)
+    return per_panel, kernel_log, shot
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/*.ipynb")
+    ap.add_argument("--moves", type=int, default=32, help="η-slider key presses per panel (default 32)")
+    ap.add_argument("--no-screenshots", action="store_true", help=f"do not write {IMG_DIR.relative_to(ROOT)}/*.png")
+    args = ap.parse_args(argv)
+    ok, why = bs.chromium_available()
+    if not ok:
+        sys.exit(f"cannot run: {why}; {bs.ENABLE_HINT}")
+    sources = args.notebooks or sorted(bs.NOTEBOOKS.glob("*.ipynb"))
+    from playwright.sync_api import sync_playwright
+
+    print(f"η-slider latency, key press -> new figure loaded on the page; target p50 <= {TARGET_P50:.0f} ms, "
+          f"p95 <= {TARGET_P95:.0f} ms; {args.moves} moves per panel")  # fmt: skip
+    all_met = True
+    t_start = time.monotonic()
+    with bs.LabServer(sources) as server, sync_playwright() as p:
+        browser = bs.launch_chromium(p)
+        for src in sources:
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            page = context.new_page()
+            per_panel, kernel_log, shot = bench_notebook(page, server, src.name, args.moves,
+                                                         not args.no_screenshots)  # fmt: skip
+            context.close()
+            print(f"{src.name}" + (f"  (screenshot: {shot.relative_to(ROOT)})" if shot else ""))
+            if not per_panel:
+                print("  no panel with an η slider")
+                continue
+            everything, same_all, lost_all = [], 0, 0
+            for (k, cls, cell), moves in per_panel.items():
+                rows, same_png, lost = split_moves(moves, kernel_log, k)
+                everything += rows
+                same_all, lost_all = same_all + same_png, lost_all + lost
+                all_met &= summary(f"cell {cell}: {cls}", rows, same_png, lost)[2]
+            if len(per_panel) > 1:
+                summary("whole notebook", everything, same_all, lost_all)
+        browser.close()
+    verdict = "met for every panel" if all_met else "MISSED for at least one panel"
+    print(f"target {verdict}; {time.monotonic() - t_start:.0f} s in all")
+
+
+if __name__ == "__main__":
+    main()
