@@ -30,9 +30,17 @@ from .activations import sigmoid_array
 from .explain import NOTES_ORDER, SYMBOL, html_table
 from .losses import cross_entropy_array, cross_entropy_dz_array
 from .network import forward, losses
-from .panels import STYLE, FigureView, ForwardPanel, Panel, TrainingPanel, loss_bars
+from .panels import STYLE, FigureView, Panel, TrainingPanel
 from .params import PARAM_NAMES, Params
-from .plots import axes_or_new, grid_over, nice_limits, panel_figure, plot_decision_boundary, plot_loss_curve
+from .plots import (
+    axes_or_new,
+    grid_over,
+    nice_limits,
+    panel_figure,
+    plot_decision_boundary,
+    plot_loss_curve,
+    wipe,
+)
 
 # A setting of the nine sliders (all within their ranges) whose y_hat = 0.5 line separates the four rows:
 # o_1k = 0.05 x_i1 + 0.5 x_i2 and z_f = 0.77 (o_11 + o_12) - 10, so z_f = 0 near iq 65, cgpa 6.5.
@@ -232,43 +240,6 @@ def plot_loss_comparison(histories, ax=None, title="mean loss J"):
 
 
 # --- panels ----------------------------------------------------------------------------------------------------
-def wipe(ax):
-    """Remove what was drawn on ``ax`` but keep the axes themselves (ticks, grid, scale objects).
-
-    Used instead of ``ax.clear()`` before a pure plot function redraws: building the tick objects again after
-    ``clear()`` costs about 30 ms of a panel's redraw on a 2-core machine.
-    """
-    for artist in [*ax.images, *ax.collections, *ax.lines, *ax.patches, *ax.texts]:
-        artist.remove()
-    if ax.get_legend() is not None:
-        ax.get_legend().remove()
-    ax.set_prop_cycle(None)  # the next line gets the first colour again, as after clear()
-    ax.relim()
-
-
-class ClassificationForwardPanel(ForwardPanel):
-    """``ForwardPanel`` for classification (boundary left, per-row losses right), redrawn after ``wipe``.
-
-    Same controls and the same pure plot functions; ``ax.clear()`` made it miss the 150 ms redraw budget.
-    """
-
-    def draw(self):
-        left, right = self.figure.axes
-        wipe(left)
-        wipe(right)
-        p = self.params_ui.params()
-        drawn = plot_decision_boundary(p, self.data.X, self.data.y, self.hidden, ax=left)
-        loss_bars(p, self.data, self.hidden, ax=right)
-        return drawn
-
-
-def round_up(n) -> float:
-    """The smallest of 1, 2, 5, 10, 20, 50, ... that is >= n (and >= 1)."""
-    n = max(float(n), 1.0)
-    decade = 10.0 ** math.floor(math.log10(n))
-    return next(m * decade for m in (1, 2, 5, 10) if m * decade >= n * (1 - 1e-12))
-
-
 # the epoch scrubber: replay one recorded History
 class EpochScrubber(Panel):
     """An epoch slider over ONE recorded ``History``: the loss curve with a marker, and the boundary at that epoch.
@@ -354,22 +325,8 @@ class ClassificationTrainingPanel(TrainingPanel):
         self.widget.children = children[:-1] + [self.formulas, children[-1]]  # formulas just above the figure
 
     def draw(self):
-        """``TrainingPanel.draw``, with ``wipe`` instead of ``ax.clear()`` (half the redraw time), and the formulas."""
         self.formulas.value = formula_box_html(self.hidden.value)
-        self.history, scaler = self.compute()
-        left, right = self.figure.axes
-        wipe(left)
-        wipe(right)
-        left.set_yscale("linear")  # plot_loss_curve sets log again when every loss is > 0
-        plot_loss_curve(self.history, ax=left)
-        left.set_xlim(0, round_up(self.history.epochs))  # the axis steps at 1, 2, 5 x 10^k while epochs is dragged
-        drawn = plot_decision_boundary(self.history.final, self.data.X, self.data.y, self.history.hidden, scaler,
-                                       ax=right)  # fmt: skip
-        if left.get_yscale() == "log":
-            self.loss_range.widen(left)  # TrainingPanel's sticky loss axis while eta or epochs is dragged
-        k = len(self.history.params) - 1 if self.history.diverged_at is None else self.history.diverged_at - 1
-        right.set_title(f"after epoch {max(k, 0)}" + (" (last finite parameters)" if self.history.diverged_at else ""))
-        return drawn
+        return super().draw()
 
 
 def benchmark_cases():
@@ -382,7 +339,6 @@ def benchmark_cases():
     scaler = fit_scaler(data.X)
     history = train(scaler.transform(data.X), data.y, "classification", Params.random(2), eta=0.1, epochs=100)
     return [
-        ("03 ClassificationForwardPanel", ClassificationForwardPanel(data), "w1_11", (0.5, 1.0)),
         ("04 EpochScrubber", EpochScrubber(history, data, scaler), "epoch", (1, 50)),
         ("04 ClassificationTrainingPanel", ClassificationTrainingPanel(data, eta=1e-3), "eta", (1e-3, 2e-3)),
         ("04 ClassificationTrainingPanel", ClassificationTrainingPanel(data, eta=1e-3), "hidden", ("linear", "tanh")),

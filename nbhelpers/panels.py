@@ -15,7 +15,7 @@ import numpy as np
 
 from .data import fit_scaler
 from .params import PARAM_NAMES, Params
-from .plots import panel_figure
+from .plots import panel_figure, wipe
 from .render import BlitRenderer
 
 # Unicode labels in the notes' notation (sliders cannot show LaTeX reliably).
@@ -197,10 +197,9 @@ class ForwardPanel(Panel):
         self.redraw()
 
     def draw(self):
-        fig = self.figure
-        left, right = fig.axes
-        left.clear()
-        right.clear()
+        left, right = self.figure.axes
+        wipe(left)
+        wipe(right)
         p = self.params_ui.params()
         draw_model(left, p, self.data, self.hidden)
         loss_bars(p, self.data, self.hidden, ax=right)
@@ -271,8 +270,8 @@ class TrainingPanel(Panel):
 
         self.history, scaler = self.compute()
         left, right = self.figure.axes
-        left.clear()
-        right.clear()
+        wipe(left)
+        wipe(right)
         plot_loss_curve(self.history, ax=left)
         drawn = draw_model(right, self.history.final, self.data, self.history.hidden, scaler)
         if left.get_yscale() == "log":
@@ -311,7 +310,7 @@ class GradientPanel(Panel):
                                     self.data.task, self.hidden)  # fmt: skip
         self.table.value = derivative_table_html(self.rows)
         (ax,) = self.figure.axes
-        ax.clear()
+        wipe(ax)
         return plot_gradient_bars(self.rows, ax=ax)
 
 

@@ -47,13 +47,40 @@ def panel_figure(ncols=2, figsize=(12, 4.5)) -> tuple[Figure, list]:
 def nice_limits(lo, hi, log=False):
     """Round (lo, hi) outwards to a coarse grid, so the axes (and their tick labels) change only in steps.
 
-    Linear: multiples of the power of ten below the span; log: whole decades.
+    Linear: multiples of the power of ten below the span; log: whole decades. Values already on the grid
+    stay where they are: nice_limits(0, 100) is (0, 100).
     """
     lo, hi = float(lo), float(hi)
     if log:
-        return 10.0 ** np.floor(np.log10(lo)), 10.0 ** np.ceil(np.log10(hi) + 1e-12)
+        return 10.0 ** np.floor(np.log10(lo) + 1e-12), 10.0 ** np.ceil(np.log10(hi) - 1e-12)
     step = 10.0 ** np.floor(np.log10(hi - lo)) if hi > lo else max(abs(hi), 1.0)
-    return np.floor(lo / step) * step, np.ceil(hi / step + 1e-12) * step
+    return np.floor(lo / step + 1e-12) * step, np.ceil(hi / step - 1e-12) * step
+
+
+def round_up(n) -> float:
+    """The smallest of 1, 2, 5, 10, 20, 50, ... that is >= n (and >= 1): an axis end that moves in steps."""
+    n = max(float(n), 1.0)
+    decade = 10.0 ** np.floor(np.log10(n))
+    return next(float(m * decade) for m in (1, 2, 5, 10) if m * decade >= n * (1 - 1e-12))
+
+
+def wipe(ax):
+    """Remove what was drawn on ``ax`` but keep the axes themselves (their tick and scale objects).
+
+    Panels call it instead of ``ax.clear()`` before a pure plot function draws again: rebuilding the tick
+    objects after ``clear()`` costs about 30 ms of a redraw on a 2-core machine.
+    """
+    for artist in [*ax.images, *ax.collections, *ax.lines, *ax.patches, *ax.texts]:
+        artist.remove()
+    if ax.get_legend() is not None:
+        ax.get_legend().remove()
+    ax.set_prop_cycle(None)  # the next line gets the first colour again, as after clear()
+    for scale, set_scale in ((ax.get_xscale(), ax.set_xscale), (ax.get_yscale(), ax.set_yscale)):
+        if scale != "linear":
+            set_scale("linear")
+    ax.set_title("")
+    ax.set_autoscale_on(True)
+    ax.relim()
 
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -102,10 +129,11 @@ def plot_loss_curve(history: History, ax=None, label=None, color=None):
     ok = np.isfinite(losses) & (losses <= 1e12)
     epochs = np.arange(len(losses))
     (line,) = ax.plot(epochs[ok], losses[ok], marker="o" if ok.sum() < 30 else None, label=label, color=color)
-    ax.set_xlim(0, max(history.epochs, 1))
-    if ok.any() and (losses[ok] > 0).all():
+    ax.set_xlim(0, max(round_up(history.epochs), ax.get_xlim()[1] if len(ax.lines) > 1 else 0))
+    shown = np.concatenate([np.asarray(ln.get_ydata(), dtype=float) for ln in ax.lines])  # every curve on ax
+    if shown.size and (shown > 0).all():
         use_log_scale(ax)
-        ax.set_ylim(*nice_limits(losses[ok].min(), losses[ok].max(), log=True))
+        ax.set_ylim(*nice_limits(shown.min(), shown.max(), log=True))
     ax.set_xlabel("epoch")
     ax.set_ylabel("mean loss" + (" L (log scale)" if history.task == "regression" else " J (log scale)"))
     ax.set_title(f"loss, η = {history.eta:.0e}")

@@ -12,7 +12,7 @@ from panel_checks import assert_figure_ok, extremes
 
 import nbhelpers as nb
 from nbhelpers import classification as C
-from nbhelpers import explain, panels
+from nbhelpers import explain, panels, plots
 
 DATA = nb.load_dataset("classification")
 P0 = nb.Params.notes_init()
@@ -332,7 +332,7 @@ def test_training_panel_says_divergence_in_words():
 
 # --- the forward panel ---------------------------------------------------------------------------------------------
 def test_forward_panel_every_control_at_its_extremes():
-    panel = C.ClassificationForwardPanel(DATA)
+    panel = panels.ForwardPanel(DATA)
     assert "no ŷ = 0.5 line" in panel.figure.axes[0].get_title()
     restore = {}
     for name, control in panel.controls.items():
@@ -349,17 +349,17 @@ def test_forward_panel_every_control_at_its_extremes():
 
 
 def test_wipe_leaves_an_empty_reusable_axes():
-    panel = C.ClassificationForwardPanel(DATA)
+    panel = panels.ForwardPanel(DATA)
     left, right = panel.figure.axes
     for ax in (left, right):
-        C.wipe(ax)
+        plots.wipe(ax)
         assert not (ax.images or ax.collections or ax.lines or ax.patches or ax.texts) and ax.get_legend() is None
     panel.redraw()
     assert len(left.images) == 1 and len(right.patches) == 4
 
 
 def test_round_up():
-    assert [C.round_up(n) for n in (0, 1, 2, 3, 37, 100, 101, 137, 250, 500, 501)] == [
+    assert [plots.round_up(n) for n in (0, 1, 2, 3, 37, 100, 101, 137, 250, 500, 501)] == [
         1, 1, 2, 5, 50, 100, 200, 200, 500, 500, 1000]
 
 

@@ -1,0 +1,46 @@
+"""The small axis helpers the plots and panels share."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+import nbhelpers as nb  # noqa: E402
+from nbhelpers import plots  # noqa: E402
+
+
+def test_nice_limits_round_outwards_and_keep_values_on_the_grid():
+    assert plots.nice_limits(0, 100) == (0.0, 100.0)
+    assert plots.nice_limits(3, 117) == (0.0, 200.0)
+    assert plots.nice_limits(5, 8.4) == (5.0, 9.0)
+    assert plots.nice_limits(1e-3, 100, log=True) == (1e-3, 100.0)
+    assert plots.nice_limits(2e-3, 150, log=True) == (1e-3, 1000.0)
+
+
+def test_power_of_ten_labels():
+    assert [plots.power_of_ten_label(v) for v in (100, 1e-3, -1e4, 0, 1, 30)] == ["10²", "10⁻³", "−10⁴", "0", "10⁰", ""]
+
+
+def test_overlaid_loss_curves_all_stay_on_the_axes():
+    d = nb.load_dataset("classification")
+    p0 = nb.Params.notes_init()
+    raw = nb.train(d.X, d.y, "classification", p0, 1e-2, 200)
+    std = nb.train(nb.standardise(d.X), d.y, "classification", p0, 1e-2, 200)
+    fig, ax = plt.subplots()
+    plots.plot_loss_curve(raw, ax=ax, label="raw")
+    plots.plot_loss_curve(std, ax=ax, label="standardised")
+    lo, hi = ax.get_ylim()
+    for h in (raw, std):
+        assert lo <= h.losses.min() and h.losses.max() <= hi
+    plt.close(fig)
+
+
+def test_wipe_keeps_the_axes_but_nothing_drawn():
+    fig, ax = plt.subplots()
+    h = nb.train(*nb.load_dataset("regression")[:2], "regression", nb.Params.notes_init(), 1e-4, 10)
+    plots.plot_loss_curve(h, ax=ax)
+    xaxis = ax.xaxis
+    plots.wipe(ax)
+    assert ax.xaxis is xaxis and not ax.lines and not ax.texts and ax.get_yscale() == "linear"
+    assert ax.get_title() == ""
+    plt.close(fig)
