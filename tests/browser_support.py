@@ -13,6 +13,7 @@ The checks return lists of problems (strings) so that a deliberately broken note
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import re
@@ -65,31 +66,29 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def child_pids(pid: int) -> list[int]:
-    """Process ids whose parent is ``pid`` (from /proc; empty where /proc is missing)."""
+def _stat(pid: int) -> list[str] | None:
+    """/proc/PID/stat after the command name: state, ppid, ... (None if there is no such process)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
+def child_processes(pid: int) -> list[tuple[int, str]]:
+    """(pid, start time) of the processes whose parent is ``pid``: the start time tells a process from a later one
+    that reuses its pid."""
     kids = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            kids.append(int(stat.parent.name))
+    for entry in Path("/proc").glob("[0-9]*"):
+        fields = _stat(int(entry.name))
+        if fields and int(fields[1]) == pid:
+            kids.append((int(entry.name), fields[19]))
     return kids
 
 
-def pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    stat = Path(f"/proc/{pid}/stat")
-    try:  # a zombie is gone for our purposes
-        return stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
+def process_alive(pid: int, start: str | None = None) -> bool:
+    """Whether ``pid`` runs (a zombie does not count), and is the process that started at ``start`` if given."""
+    fields = _stat(pid)
+    return bool(fields) and fields[0] != "Z" and (start is None or fields[19] == start)
 
 
 class LabServer:
@@ -107,8 +106,8 @@ class LabServer:
         self.base = f"http://127.0.0.1:{self.port}"
         self.startup_timeout = startup_timeout
         self.proc = None
+        self.proc_returncode = None
         self.log_path = self.tmp / "jupyter-lab.log"
-        self.kernel_pids: set[int] = set()
 
     # --- lifecycle -------------------------------------------------------------------------------------------
     def command(self) -> list[str]:
@@ -151,25 +150,40 @@ class LabServer:
         env["PYTHONUNBUFFERED"] = "1"
         return env
 
-    def start(self) -> LabServer:
-        self._log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen(self.command(), stdout=self._log, stderr=subprocess.STDOUT, env=self.env(),
-                                     cwd=self.tmp, start_new_session=True)  # fmt: skip
-        deadline = time.monotonic() + self.startup_timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"jupyter lab exited with {self.proc.returncode}:\n{self.log_tail()}")
-            try:
-                self.api("GET", "/api/status", timeout=2)
-                return self
-            except (OSError, urllib.error.URLError):
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"jupyter lab did not answer /api/status in {self.startup_timeout:.0f} s:\n"
-                           f"{self.log_tail()}")
+    def start(self, attempts=3) -> LabServer:
+        """Start the server and wait for /api/status; on a lost race for the free port, try another port."""
+        for attempt in range(attempts):
+            self._log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
+            self.proc = subprocess.Popen(self.command(), stdout=self._log, stderr=subprocess.STDOUT,
+                                         env=self.env(), cwd=self.tmp, start_new_session=True)  # fmt: skip
+            self._started = (_stat(self.proc.pid) or [None] * 20)[19]
+            atexit.register(self._stop_at_exit)  # pytest interrupted: do not leave a server behind
+            deadline = time.monotonic() + self.startup_timeout
+            while time.monotonic() < deadline and self.proc.poll() is None:
+                try:
+                    self.api("GET", "/api/status", timeout=2)
+                    return self
+                except (OSError, urllib.error.URLError):
+                    time.sleep(0.2)
+            exited = self.proc.poll() is not None
+            log = self.log_tail()
+            self.stop(clean=False)
+            if exited and "already in use" in log and attempt + 1 < attempts:
+                self.port = free_port()
+                self.base = f"http://127.0.0.1:{self.port}"
+                continue
+            why = f"exited with {self.proc_returncode}" if exited else f"did not answer in {self.startup_timeout:.0f} s"
+            raise RuntimeError(f"jupyter lab {why}:\n{log}")
+        raise AssertionError("unreachable")
 
-    def stop(self, timeout=15.0) -> None:
-        """Shut the kernels down through the REST API, then the server by its pid; check both are gone."""
+    def _stop_at_exit(self):
+        if self.proc is not None:
+            self.stop(clean=False)
+
+    def stop(self, timeout=15.0, clean=True) -> None:
+        """Shut the kernels down through the REST API, then the server by its pid (SIGTERM, SIGKILL after
+        ``timeout``); check that the server and every process it started are gone. Raises if anything had to be
+        killed, or survived. With ``clean=False`` (start-up failed) nothing is raised and the log is kept."""
         if self.proc is None:
             return
         problems = []
@@ -178,7 +192,7 @@ class LabServer:
                 self.shutdown_kernels()
             except (OSError, urllib.error.URLError) as exc:
                 problems.append(f"could not shut the kernels down through the REST API: {exc}")
-            leftovers = child_pids(self.proc.pid)
+            children = child_processes(self.proc.pid)
             self.proc.terminate()  # SIGTERM: jupyter server stops cleanly
             try:
                 self.proc.wait(timeout)
@@ -186,19 +200,22 @@ class LabServer:
                 problems.append(f"jupyter lab (pid {self.proc.pid}) ignored SIGTERM for {timeout:.0f} s; killed")
                 self.proc.kill()
                 self.proc.wait(timeout)
-            for pid in leftovers + sorted(self.kernel_pids):
+            for pid, started in children:
                 deadline = time.monotonic() + timeout
-                while pid_alive(pid) and time.monotonic() < deadline:
+                while process_alive(pid, started) and time.monotonic() < deadline:
                     time.sleep(0.1)
-                if pid_alive(pid):
-                    problems.append(f"process {pid} started by jupyter lab is still running; killed")
+                if process_alive(pid, started):
+                    problems.append(f"process {pid} started by jupyter lab outlived it; killed")
                     os.kill(pid, signal.SIGKILL)
-        if pid_alive(self.proc.pid):
+        self.proc_returncode = self.proc.returncode
+        if process_alive(self.proc.pid, self._started):
             problems.append(f"jupyter lab (pid {self.proc.pid}) is still running")
         self._log.close()
         self.proc = None
+        if not clean:
+            return
         if problems:
-            raise RuntimeError("; ".join(problems))
+            raise RuntimeError("; ".join(problems) + f" (log: {self.log_path})")
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def __enter__(self):
@@ -229,7 +246,6 @@ class LabServer:
         ids = [k["id"] for k in self.kernels()]
         if path is not None:
             ids = [s["kernel"]["id"] for s in self.api("GET", "/api/sessions") if s.get("path") == path and s["kernel"]]
-        self.kernel_pids.update(pid for pid in child_pids(self.proc.pid))
         for kid in ids:
             self.api("DELETE", f"/api/kernels/{kid}", timeout=30)
         return len(ids)
