@@ -298,14 +298,18 @@ def wait_kernel_idle(page, timeout=60.0, settle=0.3) -> None:
 
 
 def open_notebook(page, server: LabServer, name: str, timeout=60.0) -> None:
+    """Open ``name`` in JupyterLab and wait until its kernel is connected and idle."""
     page.goto(server.notebook_url(name))
-    page.wait_for_selector(SEL_NOTEBOOK, timeout=timeout * 1000)
-    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
-                           " && window.jupyterapp.shell.currentWidget.sessionContext"
-                           " && window.jupyterapp.shell.currentWidget.sessionContext.session"
-                           " && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel",
-                           timeout=timeout * 1000)  # fmt: skip
-    wait_kernel_idle(page, timeout)
+    try:
+        page.wait_for_selector(SEL_NOTEBOOK, timeout=timeout * 1000)
+        page.wait_for_function("() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
+                               " return w && w.sessionContext && w.sessionContext.session"
+                               " && w.sessionContext.session.kernel; }", timeout=timeout * 1000)  # fmt: skip
+        wait_kernel_idle(page, timeout)
+    except Exception as exc:  # say what JupyterLab shows instead (e.g. a "Select Kernel" dialog)
+        dialog = page.locator(".jp-Dialog")
+        shown = f"; JupyterLab shows a dialog: {dialog.first.inner_text()[:300]!r}" if dialog.count() else ""
+        raise RuntimeError(f"{name} did not open with an idle kernel in {timeout:.0f} s{shown}") from exc
 
 
 def command(page, cmd: str, args: dict | None = None):
@@ -509,7 +513,7 @@ def check_outputs(page, expected_panels: int | None = None) -> list[str]:
         else:
             problems.append(f"cell {cell}: stderr output: {' | '.join(lines[:2])[:300]}")
     # textContent, not innerText: cells scrolled out of view are not laid out (content-visibility) and have no innerText
-    body = page.text_content(".jp-NotebookPanel:not(.lm-mod-hidden)")
+    body = page.text_content("body")
     for phrase in ("Error displaying widget", "Loading widget...", "Error rendering output"):
         if phrase in body:
             problems.append(f"the page reads {phrase!r}")
