@@ -34,10 +34,11 @@ notebooks: install
 	    --ExecutePreprocessor.timeout=120 --ExecutePreprocessor.store_widget_state=False "$$nb" || exit 1; \
 	done
 
-## Print the benchmark figures reported in README.md.
+## Print the benchmark figures reported in README.md (the last one needs Chromium; it also saves docs/img/).
 bench: install
 	$(BIN)/python benchmarks/bench_train.py
 	$(BIN)/python benchmarks/bench_panels.py
+	$(BIN)/python benchmarks/bench_latency.py
 
 clean:
 	rm -rf $(VENV)

@@ -166,7 +166,7 @@ def loss_bars(params, data, hidden="linear", scaler=None, ax=None):
     Xin = data.X if scaler is None else scaler.transform(data.X)
     per_row = losses(params, Xin, data.y, data.task, hidden)
     bars = ax.bar([f"row {i + 1}" for i in range(len(per_row))], per_row, color="#888888")
-    ax.bar_label(bars, fmt="{:.6g}")
+    ax.bar_label(bars, fmt="{:.3g}")
     name = "L = (y − ŷ)²" if data.task == "regression" else "J (cross-entropy)"
     ax.set_ylabel(f"loss {name}")
     ax.set_title(f"mean loss = {per_row.mean():.6g}")

@@ -136,7 +136,7 @@ def plot_loss_curve(history: History, ax=None, label=None, color=None):
         ax.set_ylim(*nice_limits(shown.min(), shown.max(), log=True))
     ax.set_xlabel("epoch")
     ax.set_ylabel("mean loss" + (" L (log scale)" if history.task == "regression" else " J (log scale)"))
-    ax.set_title(f"loss, η = {history.eta:.0e}")
+    ax.set_title(f"loss, η = {history.eta:.1e}")
     msg = divergence_message(history)
     text = say(ax, msg) if msg else None
     return {"line": line, "message": text}
