@@ -280,6 +280,8 @@ class TrainingPanel(Panel):
             self.model_range.widen(right)
         k = len(self.history.params) - 1 if self.history.diverged_at is None else self.history.diverged_at - 1
         title = f"after epoch {max(k, 0)}" + (" (last finite parameters)" if self.history.diverged_at else "")
+        if self.data.task == "classification" and drawn["boundary"] is None:
+            title += ": no ŷ = 0.5 line in view"
         right.set_title(title)
         return drawn
 
