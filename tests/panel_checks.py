@@ -47,3 +47,16 @@ def extremes(control):
     if control.__class__.__name__ == "FloatLogSlider":
         return [control.base**control.min, control.base**control.max]
     return [control.min, control.max]
+
+
+def each_extreme(panel):
+    """Move every control of ``panel`` to each of its extremes in turn, as a learner could, and yield
+    (name, value) after each move; the previous control goes back to where it was in the same redraw."""
+    restore = {}
+    for name, control in panel.controls.items():
+        start = control.value
+        for value in extremes(control):
+            panel.set(**restore, **{name: value})
+            restore = {}
+            yield name, value
+        restore = {name: start}

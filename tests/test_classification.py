@@ -275,20 +275,15 @@ def test_scrubber_stops_before_divergence():
 
 
 # --- the training panel ------------------------------------------------------------------------------------------
-def test_training_panel_every_control_at_its_extremes():
+def test_training_panel_formulas_follow_the_hidden_activation():
+    # every control at its extremes: tests/test_panels.py (training-classification builds this panel)
     panel = C.ClassificationTrainingPanel(DATA, eta=1e-3, epochs=100)
-    assert_figure_ok(panel.figure, "initial")
     assert panel.eta.min == -6 and panel.eta.max == 1 and panel.eta.description == "η"
     assert "eta-slider" in panel.eta._dom_classes
-    restore = {}
-    for name, control in panel.controls.items():
-        start = control.value
-        for value in extremes(control):
-            panel.set(**restore, **{name: value})
-            restore = {}
-            assert_figure_ok(panel.figure, f"{name} = {value}")
-            assert ("g′(z₁₁)" in panel.formulas.value) == (panel.hidden.value != "linear")
-        restore = {name: start}
+    for hidden in nb.HIDDEN:
+        panel.set(hidden=hidden)
+        assert_figure_ok(panel.figure, hidden)
+        assert ("g′(z₁₁)" in panel.formulas.value) == (hidden != "linear")
 
 
 def test_training_panel_worst_corners_and_presets():
@@ -331,17 +326,10 @@ def test_training_panel_says_divergence_in_words():
 
 
 # --- the forward panel ---------------------------------------------------------------------------------------------
-def test_forward_panel_every_control_at_its_extremes():
+def test_forward_panel_boundary_and_losses():
+    # every control at its extremes: tests/test_panels.py (forward-classification)
     panel = panels.ForwardPanel(DATA)
     assert "no ŷ = 0.5 line" in panel.figure.axes[0].get_title()
-    restore = {}
-    for name, control in panel.controls.items():
-        start = control.value
-        for value in extremes(control):
-            panel.set(**restore, **{name: value})
-            restore = {}
-            assert_figure_ok(panel.figure, f"{name} = {value}")
-        restore = {name: start}
     panel.set_params(C.SEPARATING)
     heights = [bar.get_height() for bar in panel.figure.axes[1].patches]
     assert np.allclose(heights, nb.losses(C.SEPARATING, DATA.X, DATA.y, "classification"))
