@@ -27,11 +27,11 @@ import ipywidgets as widgets
 import numpy as np
 
 from .activations import sigmoid_array
-from .explain import NOTES_ORDER, SYMBOL, html_table
+from .explain import SYMBOL, html_table
 from .losses import cross_entropy_array, cross_entropy_dz_array
 from .network import forward, losses
 from .panels import STYLE, FigureView, Panel, TrainingPanel
-from .params import PARAM_NAMES, Params
+from .params import Params
 from .plots import (
     axes_or_new,
     grid_over,
@@ -69,16 +69,6 @@ def loss_table(params, data, hidden="linear") -> str:
         for i in range(len(data.y))
     ]  # fmt: skip
     rows.append(["mean", "", "", "", "", describe(float(np.mean(naive))), f"<b>{stable.mean():.6g}</b>"])
-    return html_table(header, rows)
-
-
-def step_table(before: Params, grads: Params, after: Params, eta: float) -> str:
-    """One SGD step, parameter by parameter in the notes' order: theta_new = theta_old - eta dJ/dtheta."""
-    header = ["parameter", "before", "∂J/∂θ", "−η ∂J/∂θ", "after"]
-    rows = []
-    for name in NOTES_ORDER:
-        i = PARAM_NAMES.index(name)
-        rows.append([SYMBOL[name], f"{before[i]:.6g}", f"{grads[i]:.6g}", f"{-eta * grads[i]:.6g}", f"{after[i]:.6g}"])
     return html_table(header, rows)
 
 

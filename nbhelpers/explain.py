@@ -157,3 +157,32 @@ def data_table_html(data) -> str:
     headers = ["row", f"{data.feature_names[0]} = x_i1", f"{data.feature_names[1]} = x_i2", f"{data.target_name} = y"]
     rows = [[i + 1, *(_num(v) for v in x), _num(t)] for i, (x, t) in enumerate(zip(data.X, data.y))]
     return html_table(headers, rows)
+
+
+# --- Step 4: one update with numbers ----------------------------------------------------------------------------
+def step_rows(params, x, y, eta, task="regression", hidden="linear"):
+    """One SGD step on one row, parameter by parameter, in the notes' order.
+
+    theta_new = theta_old - eta * dL/dtheta_old, with all nine derivatives from the same forward pass.
+    Returns a list of dicts with keys ``name``, ``symbol``, ``before``, ``grad``, ``change`` and ``after``.
+    """
+    from .training import sgd_step
+
+    p = as_params(params)
+    grads = gradients(p, x, y, task, hidden)  # the nine derivatives, one forward pass
+    new = sgd_step(p, x, y, eta, task, hidden)  # all nine updates together
+    rows = []
+    for name in NOTES_ORDER:
+        i = PARAM_NAMES.index(name)
+        rows.append({"name": name, "symbol": SYMBOL[name], "before": p[i], "grad": grads[i],
+                     "change": -eta * grads[i], "after": new[i], "task": task})  # fmt: skip
+    return rows
+
+
+def step_table_html(rows, eta) -> str:
+    """The rows of ``step_rows`` as an HTML table: before, derivative, change, after."""
+    L = "L" if not rows or rows[0].get("task", "regression") == "regression" else "J"
+    headers = ["parameter θ", "before: θ_old", f"∂{L}/∂θ_old", f"change: −η ∂{L}/∂θ (η = {eta:g})", "after: θ_new"]
+    body = [[f"<b>{html.escape(r['symbol'])}</b>", f"{r['before']:.8g}", f"{r['grad']:.8g}", f"{r['change']:+.8g}",
+             f"<b>{r['after']:.8g}</b>"] for r in rows]  # fmt: skip
+    return html_table(headers, body)

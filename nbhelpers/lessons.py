@@ -4,8 +4,7 @@ Compute functions return values; plot functions take ``ax=None`` and return what
 
 The hierarchy: ``plot_path`` draws the network with the path from the loss back to some parameters in red.
 
-Step 4 of the notes, one update on one row:
-    ``step_rows``, ``step_table_html``   each parameter before, its derivative, the change -eta dL/dtheta, after
+Step 4 of the notes, one update on one row (the table itself is ``explain.step_rows`` / ``step_table_html``):
     ``sequential_update``                the known bug (new w^2 used in the w^1 derivatives), for contrast only
 
 Lesson (a): raw iq (~80) with w = 1 needs a tiny eta; standardising the inputs moves the usable eta:
@@ -18,17 +17,15 @@ Lesson (b): w = 1 keeps the two hidden neurons identical; a random initialisatio
 
 from __future__ import annotations
 
-import html
 from typing import NamedTuple
 
 import numpy as np
 
-from .backprop import gradients
 from .data import standardise as standardise_inputs
 from .diagram import NODES, RADIUS, draw_network
-from .explain import NOTES_ORDER, SYMBOL
+from .explain import SYMBOL
 from .network import forward, loss
-from .params import PARAM_NAMES, Params, as_params
+from .params import Params, as_params
 from .plots import SYMBOLS, axes_or_new, plot_trajectories, use_log_scale
 from .style import COLORS
 from .training import DIVERGENCE_LIMIT, History, sgd_step, train
@@ -67,36 +64,7 @@ def plot_path(names, ax=None, title=None):
     return {**drawn, "highlighted": {"edges": edges, "labels": list(names)}}
 
 
-# --- Step 4: one update with numbers ----------------------------------------------------------------------------
-def step_rows(params, x, y, eta, task="regression", hidden="linear"):
-    """One SGD step on one row, parameter by parameter, in the notes' order.
-
-    theta_new = theta_old - eta * dL/dtheta_old, with all nine derivatives from the same forward pass.
-    Returns a list of dicts with keys ``name``, ``symbol``, ``before``, ``grad``, ``change`` and ``after``.
-    """
-    p = as_params(params)
-    grads = gradients(p, x, y, task, hidden)  # the nine derivatives, one forward pass
-    new = sgd_step(p, x, y, eta, task, hidden)  # all nine updates together
-    rows = []
-    for name in NOTES_ORDER:
-        i = PARAM_NAMES.index(name)
-        rows.append({"name": name, "symbol": SYMBOL[name], "before": p[i], "grad": grads[i],
-                     "change": -eta * grads[i], "after": new[i]})  # fmt: skip
-    return rows
-
-
-def step_table_html(rows, eta) -> str:
-    """The rows of ``step_rows`` as an HTML table: before, derivative, change, after."""
-    head = (f"<tr><th>parameter θ</th><th>before: θ<sub>old</sub></th><th>∂L/∂θ<sub>old</sub></th>"
-            f"<th>change: −η ∂L/∂θ (η = {eta:g})</th><th>after: θ<sub>new</sub></th></tr>")  # fmt: skip
-    body = "".join(
-        f"<tr><td><b>{html.escape(r['symbol'])}</b></td><td>{r['before']:.8g}</td><td>{r['grad']:.8g}</td>"
-        f"<td>{r['change']:+.8g}</td><td><b>{r['after']:.8g}</b></td></tr>"
-        for r in rows
-    )
-    return f"<table style='border-collapse:collapse;font-size:14px' class='step-table'>{head}{body}</table>"
-
-
+# --- Step 4 with numbers: explain.step_rows and explain.step_table_html; here only the bug, for contrast ---
 def sequential_update(params, x, y, eta) -> Params:
     """The known bug, for contrast only (regression, linear hidden neurons).
 

@@ -131,9 +131,8 @@ def test_loss_table_shows_both_ways():
 
 def test_step_table_row_3():
     eta = 1e-3
-    grads = nb.gradients(P0, DATA.X[2], 0.0, "classification")
-    after = nb.sgd_step(P0, DATA.X[2], 0.0, eta, "classification")
-    html = C.step_table(P0, grads, after, eta)
+    html = explain.step_table_html(explain.step_rows(P0, DATA.X[2], 0.0, eta, "classification"), eta)
+    assert "∂J/∂θ" in html
     assert ">0.934<" in html and ">0.94<" in html and ">0.994<" in html and ">-0.001<" in html
     assert html.index("w²₁₁") < html.index("w¹₁₁") < html.index("w¹₁₂")  # the notes' order
 

@@ -6,7 +6,7 @@ import pytest
 from matplotlib.figure import Figure
 
 import nbhelpers as nb
-from nbhelpers import lessons
+from nbhelpers import explain, lessons
 
 DATA = nb.load_dataset("regression")
 X, Y = DATA.X, DATA.y
@@ -39,7 +39,7 @@ def reference_sgd(X, y, eta, epochs, standardise=False):
 
 # --- Step 4 ---------------------------------------------------------------------------------------------------
 def test_step_rows_match_the_notes_worked_numbers():
-    rows = lessons.step_rows(INIT, X[0], Y[0], 1e-5)
+    rows = explain.step_rows(INIT, X[0], Y[0], 1e-5)
     assert [r["name"] for r in rows] == ["w2_11", "w2_21", "b_21", "w1_11", "w1_21", "b_11", "w1_12", "w1_22", "b_12"]
     # NOTES.md: row 1 at the notes' init
     assert [r["grad"] for r in rows] == [29568, 29568, 336, 26880, 2688, 336, 26880, 2688, 336]
@@ -61,13 +61,13 @@ def test_step_rows_hand_computed_at_another_point():
     d = -2 * (y - (0.7 * o_11 - 0.8 * o_12 + 0.9))
     expected = {"w2_11": d * o_11, "w2_21": d * o_12, "b_21": d, "w1_11": d * 0.7 * x1, "w1_21": d * 0.7 * x2,
                 "b_11": d * 0.7, "w1_12": d * -0.8 * x1, "w1_22": d * -0.8 * x2, "b_12": d * -0.8}  # fmt: skip
-    for r in lessons.step_rows(p, (x1, x2), y, eta):
+    for r in explain.step_rows(p, (x1, x2), y, eta):
         assert r["grad"] == pytest.approx(expected[r["name"]], rel=1e-12)
         assert r["after"] == pytest.approx(getattr(p, r["name"]) - eta * expected[r["name"]], rel=1e-12)
 
 
 def test_step_table_html_shows_every_parameter():
-    table = lessons.step_table_html(lessons.step_rows(INIT, X[0], Y[0], 1e-5), 1e-5)
+    table = explain.step_table_html(explain.step_rows(INIT, X[0], Y[0], 1e-5), 1e-5)
     assert table.count("<tr>") == 10
     for text in ("0.70432", "0.7312", "0.97312", "-0.00336", "29568", "w²₁₁", "b₁₂", "η = 1e-05"):
         assert text in table
