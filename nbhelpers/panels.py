@@ -318,7 +318,7 @@ class GradientPanel(Panel):
 
 def plot_gradient_bars(rows, ax=None):
     """The nine derivatives (bars) beside their central-difference estimates (dots), symlog scale."""
-    from .plots import axes_or_new, nice_limits, use_log_scale
+    from .plots import LEGEND, axes_or_new, nice_limits, use_log_scale
 
     ax = axes_or_new(ax)
     names = [r["symbol"] for r in rows]
@@ -333,5 +333,5 @@ def plot_gradient_bars(rows, ax=None):
     ax.axhline(0, color="grey", lw=0.8)
     worst = max(r["rel_error"] for r in rows)
     ax.set_title(f"the nine derivatives for this row; largest relative error {worst:.1e}")
-    ax.legend(loc="best")
+    ax.legend(loc="best", **LEGEND)
     return {"bars": bars, "dots": dots}

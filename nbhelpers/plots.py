@@ -16,6 +16,10 @@ from .network import forward
 from .style import COLORS
 from .training import History
 
+# Legends are opaque and square: they then hide what lies under them, which lets a panel's renderer paste a
+# legend's pixels back instead of drawing its text again (render.py).
+LEGEND = {"framealpha": 1.0, "fancybox": False}
+
 SYMBOLS = {  # the notes' symbols in matplotlib mathtext
     "w1_11": r"$w^1_{11}$", "w1_21": r"$w^1_{21}$", "w1_12": r"$w^1_{12}$", "w1_22": r"$w^1_{22}$",
     "b_11": r"$b_{11}$", "b_12": r"$b_{12}$",
@@ -163,7 +167,7 @@ def plot_fit(params, X, y, hidden="linear", scaler=None, ax=None):
     shown = np.concatenate([y, y_hat, model.get_ydata()])
     ax.set_ylim(*nice_limits(min(shown.min(), 0.0), shown.max() * 1.05))
     ax.set_xlim(line_iq[0], line_iq[-1])
-    ax.legend(loc="upper left")
+    ax.legend(loc="upper left", **LEGEND)
     return {"targets": targets, "predictions": preds, "residuals": resid, "model": model, "y_hat": y_hat}
 
 
@@ -198,7 +202,7 @@ def plot_decision_boundary(params, X, y, hidden="linear", scaler=None, ax=None, 
     ax.set_xlabel(UNITS["iq"])
     ax.set_ylabel(UNITS["cgpa"])
     ax.set_title("P(placed) = ŷ; black line: ŷ = 0.5" if boundary else "P(placed) = ŷ (no ŷ = 0.5 line here)")
-    ax.legend(loc="upper left")
+    ax.legend(loc="upper left", **LEGEND)
     if colorbar:
         ax.figure.colorbar(image, ax=ax, label="ŷ")
     return {"image": image, "boundary": boundary, "prob": prob}

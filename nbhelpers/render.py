@@ -6,6 +6,10 @@ labels) and, while their signature (size, limits, scales, ticks, labels) stays t
 and draws only the data on top (lines, markers, bars, images, contours, titles, texts, legends): the classic
 blitting technique, on an off-screen Agg canvas. When a frame changes, it draws the whole figure again.
 The pixels differ from a full draw only in stacking: the data is always drawn above the grid.
+
+Legends with an opaque, square frame (the plots' style) hide whatever lies under them, so their pixels depend
+only on their own content and place: the renderer keeps those pixels and pastes them back while the legend's
+texts and place are unchanged, instead of drawing its text again (a third of the data's drawing time).
 """
 
 from __future__ import annotations
@@ -14,7 +18,10 @@ import io
 
 from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.legend import Legend
+from matplotlib.patches import BoxStyle
 from matplotlib.spines import Spine
+from matplotlib.transforms import Bbox
 from PIL import Image
 
 PNG_OPTIONS = {"compress_level": 1}  # fast to encode; the PNGs are transient
@@ -43,6 +50,16 @@ def frame_signature(fig):
     return sig
 
 
+def _opaque_square(legend) -> bool:
+    frame = legend.get_frame()
+    return frame.get_facecolor()[3] == 1.0 and isinstance(frame.get_boxstyle(), BoxStyle.Square)
+
+
+def _legend_key(legend):
+    handles = tuple((type(h).__name__, str(getattr(h, "get_color", lambda: None)())) for h in legend.legend_handles)
+    return tuple(t.get_text() for t in legend.texts), handles, tuple(legend.get_frame().get_window_extent().bounds)
+
+
 class BlitRenderer:
     """PNG bytes of ``fig``; reuses the frames' pixels while ``frame_signature`` is unchanged."""
 
@@ -51,6 +68,7 @@ class BlitRenderer:
         self.canvas = FigureCanvasAgg(fig)
         self._signature = None
         self._background = None
+        self._legends = {}  # axes index -> (legend key, its pixels)
         self.full_draws = 0
 
     def _draw_frames(self):
@@ -80,12 +98,26 @@ class BlitRenderer:
         else:
             self.canvas.restore_region(self._background)
         renderer = self.canvas.get_renderer()
-        for ax in self.fig.axes:
+        for i, ax in enumerate(self.fig.axes):
             for artist in data_artists(ax):
-                artist.draw(renderer)
+                if isinstance(artist, Legend) and _opaque_square(artist):
+                    self._draw_legend(i, artist, renderer)
+                else:
+                    artist.draw(renderer)
         size = self.canvas.get_width_height()
         image = Image.frombuffer("RGBA", size, self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
         buf = io.BytesIO()
         image.save(buf, format="png", **PNG_OPTIONS)
         return buf.getvalue()
 
+
+    def _draw_legend(self, i, legend, renderer):
+        key = _legend_key(legend)
+        cached = self._legends.get(i)
+        if cached is not None and cached[0] == key:
+            self.canvas.restore_region(cached[1])
+            return
+        legend.draw(renderer)
+        x0, y0, x1, y1 = legend.get_frame().get_window_extent().extents
+        inside = Bbox.from_extents(x0 + 1, y0 + 1, x1 - 1, y1 - 1)  # the antialiased edge shows what lies under
+        self._legends[i] = (key, self.canvas.copy_from_bbox(inside))
