@@ -14,9 +14,11 @@ import ipywidgets as widgets
 import numpy as np
 
 from .data import fit_scaler
+from .explain import derivative_rows, derivative_table_html
 from .params import PARAM_NAMES, Params
-from .plots import panel_figure, wipe
+from .plots import draw_model, loss_bars, panel_figure, plot_gradient_bars, plot_loss_curve, wipe
 from .render import BlitRenderer
+from .training import train
 
 # Unicode labels in the notes' notation (sliders cannot show LaTeX reliably).
 LABELS = {
@@ -152,37 +154,7 @@ def scaled_inputs(X, standardise: bool):
     return scaler.transform(X), scaler
 
 
-def new_panel_figure(ncols=2, figsize=(12, 4.5)):
-    return panel_figure(ncols, figsize)
-
-
 # --- the concrete panels ---------------------------------------------------------------------------------------
-def loss_bars(params, data, hidden="linear", scaler=None, ax=None):
-    """Per-row loss as bars, the mean in the title (Step 3 of the notes)."""
-    from .network import losses
-    from .plots import axes_or_new, nice_limits
-
-    ax = axes_or_new(ax)
-    Xin = data.X if scaler is None else scaler.transform(data.X)
-    per_row = losses(params, Xin, data.y, data.task, hidden)
-    bars = ax.bar([f"row {i + 1}" for i in range(len(per_row))], per_row, color="#888888")
-    ax.bar_label(bars, fmt="{:.3g}")
-    name = "L = (y − ŷ)²" if data.task == "regression" else "J (cross-entropy)"
-    ax.set_ylabel(f"loss {name}")
-    ax.set_title(f"mean loss = {per_row.mean():.6g}")
-    ax.set_ylim(0, nice_limits(0, per_row.max() * 1.15)[1] if per_row.max() > 0 else 1)
-    return {"bars": bars, "losses": per_row}
-
-
-def draw_model(ax, params, data, hidden="linear", scaler=None):
-    """The regression fit, or the classification decision boundary, for ``params``."""
-    from .plots import plot_decision_boundary, plot_fit
-
-    if data.task == "regression":
-        return plot_fit(params, data.X, data.y, hidden, scaler, ax=ax)
-    return plot_decision_boundary(params, data.X, data.y, hidden, scaler, ax=ax)
-
-
 class ForwardPanel(Panel):
     """Nine parameter sliders and the presets; the fit (or boundary) and the per-row losses follow them."""
 
@@ -258,16 +230,12 @@ class TrainingPanel(Panel):
 
     def compute(self):
         """Train with the current controls (a pure call to ``train``)."""
-        from .training import train
-
         X, scaler = scaled_inputs(self.data.X, self.standardise.value)
         history = train(X, self.data.y, self.data.task, self.params_ui.params(), self.eta.value,
                         self.epochs.value, hidden=self.hidden.value)  # fmt: skip
         return history, scaler
 
     def draw(self):
-        from .plots import plot_loss_curve
-
         self.history, scaler = self.compute()
         left, right = self.figure.axes
         wipe(left)
@@ -305,8 +273,6 @@ class GradientPanel(Panel):
         self.redraw()
 
     def draw(self):
-        from .explain import derivative_rows, derivative_table_html
-
         i = self.row.value
         self.rows = derivative_rows(self.params_ui.params(), self.data.X[i], float(self.data.y[i]),
                                     self.data.task, self.hidden)  # fmt: skip
@@ -314,24 +280,3 @@ class GradientPanel(Panel):
         (ax,) = self.figure.axes
         wipe(ax)
         return plot_gradient_bars(self.rows, ax=ax)
-
-
-def plot_gradient_bars(rows, ax=None):
-    """The nine derivatives (bars) beside their central-difference estimates (dots), symlog scale."""
-    from .plots import LEGEND, axes_or_new, nice_limits, use_log_scale
-
-    ax = axes_or_new(ax)
-    names = [r["symbol"] for r in rows]
-    pos = np.arange(len(rows))
-    bars = ax.bar(pos, [r["product"] for r in rows], color="#1f77b4", label="chain rule")
-    dots = ax.scatter(pos, [r["numerical"] for r in rows], color="k", zorder=3, label="central difference")
-    ax.set_xticks(pos, names)
-    use_log_scale(ax, symlog=True, linthresh=1e-3)
-    top = max(max(abs(r["product"]), abs(r["numerical"])) for r in rows)
-    top = nice_limits(1e-3, max(top, 1e-3) * 1.5, log=True)[1]
-    ax.set_ylim(-top, top)
-    ax.axhline(0, color="grey", lw=0.8)
-    worst = max(r["rel_error"] for r in rows)
-    ax.set_title(f"the nine derivatives for this row; largest relative error {worst:.1e}")
-    ax.legend(loc="best", **LEGEND)
-    return {"bars": bars, "dots": dots}

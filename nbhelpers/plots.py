@@ -12,7 +12,7 @@ from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from .activations import sigmoid_array
 from .data import UNITS
-from .network import forward
+from .network import forward, losses
 from .style import COLORS
 from .training import History
 
@@ -234,3 +234,43 @@ def plot_sigmoid(ax=None, zmax=8):
     ax.set_xlabel("z")
     ax.legend(loc="center right")
     return {"sigma": a, "sigma_prime": b}
+
+
+def loss_bars(params, data, hidden="linear", scaler=None, ax=None):
+    """Per-row loss as bars, the mean in the title (Step 3 of the notes)."""
+    ax = axes_or_new(ax)
+    Xin = data.X if scaler is None else scaler.transform(data.X)
+    per_row = losses(params, Xin, data.y, data.task, hidden)
+    bars = ax.bar([f"row {i + 1}" for i in range(len(per_row))], per_row, color="#888888")
+    ax.bar_label(bars, fmt="{:.3g}")
+    name = "L = (y − ŷ)²" if data.task == "regression" else "J (cross-entropy)"
+    ax.set_ylabel(f"loss {name}")
+    ax.set_title(f"mean loss = {per_row.mean():.6g}")
+    ax.set_ylim(0, nice_limits(0, per_row.max() * 1.15)[1] if per_row.max() > 0 else 1)
+    return {"bars": bars, "losses": per_row}
+
+
+def draw_model(ax, params, data, hidden="linear", scaler=None):
+    """The regression fit, or the classification decision boundary, for ``params``."""
+    if data.task == "regression":
+        return plot_fit(params, data.X, data.y, hidden, scaler, ax=ax)
+    return plot_decision_boundary(params, data.X, data.y, hidden, scaler, ax=ax)
+
+
+def plot_gradient_bars(rows, ax=None):
+    """The nine derivatives (bars) beside their central-difference estimates (dots), symlog scale."""
+    ax = axes_or_new(ax)
+    names = [r["symbol"] for r in rows]
+    pos = np.arange(len(rows))
+    bars = ax.bar(pos, [r["product"] for r in rows], color="#1f77b4", label="chain rule")
+    dots = ax.scatter(pos, [r["numerical"] for r in rows], color="k", zorder=3, label="central difference")
+    ax.set_xticks(pos, names)
+    use_log_scale(ax, symlog=True, linthresh=1e-3)
+    top = max(max(abs(r["product"]), abs(r["numerical"])) for r in rows)
+    top = nice_limits(1e-3, max(top, 1e-3) * 1.5, log=True)[1]
+    ax.set_ylim(-top, top)
+    ax.axhline(0, color="grey", lw=0.8)
+    worst = max(r["rel_error"] for r in rows)
+    ax.set_title(f"the nine derivatives for this row; largest relative error {worst:.1e}")
+    ax.legend(loc="best", **LEGEND)
+    return {"bars": bars, "dots": dots}
