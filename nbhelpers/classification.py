@@ -35,7 +35,6 @@ from .params import Params
 from .plots import (
     axes_or_new,
     grid_over,
-    nice_limits,
     panel_figure,
     plot_decision_boundary,
     plot_loss_curve,
@@ -217,13 +216,8 @@ def plot_loss_comparison(histories, ax=None, title="mean loss J"):
     """Several loss curves on one log axis: ``histories`` maps a label to a ``History``."""
     ax = axes_or_new(ax)
     lines = {}
-    for label, history in histories.items():
+    for label, history in histories.items():  # each call fits the axes to every curve drawn so far
         lines[label] = plot_loss_curve(history, ax=ax, label=label)["line"]
-    # plot_loss_curve fits the axes to its own history; widen them to show every curve
-    ys = np.concatenate([np.asarray(line.get_ydata(), dtype=float) for line in lines.values()])
-    ax.set_xlim(0, max(max(h.epochs for h in histories.values()), 1))
-    if ys.size and (ys > 0).all():
-        ax.set_ylim(*nice_limits(ys.min(), ys.max(), log=True))
     ax.set_title(title)
     ax.legend(loc="best", fontsize=10)
     return lines
