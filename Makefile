@@ -31,7 +31,7 @@ test: install
 notebooks: install
 	for nb in notebooks/*.ipynb; do \
 	  $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-	    --ExecutePreprocessor.timeout=120 --ExecutePreprocessor.store_widget_state=False "$$nb" || exit 1; \
+	    --ExecutePreprocessor.timeout=120 --ExecutePreprocessor.store_widget_state=False --ExecutePreprocessor.record_timing=False "$$nb" || exit 1; \
 	done
 
 ## Print the benchmark figures reported in README.md (the last one needs Chromium; it also saves docs/img/).
