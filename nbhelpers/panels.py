@@ -270,7 +270,13 @@ class GradientPanel(Panel):
         self.view = FigureView(panel_figure(1, (12, 3.6))[0])
         self.widget = widgets.VBox([self.row, self.params_ui.box, self.table, self.view.image])
         self.rows = None
+        self.bar_range = StickyRange()  # steady axes while a parameter is dragged; a new row starts afresh
         self.redraw()
+
+    def _changed(self, change):
+        if change["owner"] is self.row:
+            self.bar_range.reset()
+        super()._changed(change)
 
     def draw(self):
         i = self.row.value
@@ -279,4 +285,6 @@ class GradientPanel(Panel):
         self.table.value = derivative_table_html(self.rows)
         (ax,) = self.figure.axes
         wipe(ax)
-        return plot_gradient_bars(self.rows, ax=ax)
+        drawn = plot_gradient_bars(self.rows, ax=ax)
+        self.bar_range.widen(ax)
+        return drawn
