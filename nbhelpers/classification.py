@@ -234,7 +234,7 @@ class EpochScrubber(Panel):
     def __init__(self, history, data, scaler=None, epoch=0):
         super().__init__()
         self.history, self.data, self.scaler = history, data, scaler
-        last = len(history.params) - 1 if history.diverged_at is None else max(history.diverged_at - 1, 0)
+        last = history.final_epoch
         self.epoch = widgets.IntSlider(value=min(epoch, last), min=0, max=last, step=1, description="epoch",
                                        continuous_update=True, style=STYLE, layout=widgets.Layout(width="520px"))
         self.controls = {"epoch": self.epoch}

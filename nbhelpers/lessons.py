@@ -98,14 +98,13 @@ def update_losses(X, y, params, eta, updates, task="regression", hidden="linear"
     X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
     p = as_params(params)
     updates = check_epochs(updates)
-    with np.errstate(over="ignore", invalid="ignore"):  # a diverging run is reported by its values
-        out = [loss(p, X, y, task, hidden)]
-        for k in range(updates):
-            if not abs(out[-1]) <= DIVERGENCE_LIMIT:
-                break
-            i = k % len(X)
-            p = sgd_step(p, X[i], y[i], eta, task, hidden)
-            out.append(loss(p, X, y, task, hidden) if np.isfinite(p.to_array()).all() else np.inf)
+    out = [loss(p, X, y, task, hidden)]  # loss and sgd_step answer inf / nan quietly for a diverging run
+    for k in range(updates):
+        if not abs(out[-1]) <= DIVERGENCE_LIMIT:
+            break
+        i = k % len(X)
+        p = sgd_step(p, X[i], y[i], eta, task, hidden)
+        out.append(loss(p, X, y, task, hidden) if np.isfinite(p.to_array()).all() else np.inf)
     return np.array(out)
 
 

@@ -14,17 +14,12 @@ import ipywidgets as widgets
 import numpy as np
 
 from .data import fit_scaler
-from .explain import derivative_rows, derivative_table_html
+from .explain import SYMBOL, derivative_rows, derivative_table_html  # SYMBOL: unicode, sliders cannot show LaTeX
 from .params import PARAM_NAMES, Params
 from .plots import draw_model, loss_bars, panel_figure, plot_gradient_bars, plot_loss_curve, wipe
 from .render import BlitRenderer
 from .training import train
 
-# Unicode labels in the notes' notation (sliders cannot show LaTeX reliably).
-LABELS = {
-    "w1_11": "w¹₁₁", "w1_21": "w¹₂₁", "w1_12": "w¹₁₂", "w1_22": "w¹₂₂",
-    "b_11": "b₁₁", "b_12": "b₁₂", "w2_11": "w²₁₁", "w2_21": "w²₂₁", "b_21": "b₂₁",
-}  # fmt: skip
 GROUPS = (
     ("hidden neuron 1", ("w1_11", "w1_21", "b_11")),
     ("hidden neuron 2", ("w1_12", "w1_22", "b_12")),
@@ -72,7 +67,7 @@ class ParamControls:
         for name, value in zip(PARAM_NAMES, initial):
             lo, hi, step = slider_range(name)
             self.sliders[name] = widgets.FloatSlider(
-                value=float(np.clip(value, lo, hi)), min=lo, max=hi, step=step, description=LABELS[name],
+                value=float(np.clip(value, lo, hi)), min=lo, max=hi, step=step, description=SYMBOL[name],
                 readout_format=".2f", continuous_update=True, style=STYLE, layout=SLIDER_LAYOUT,
             )  # fmt: skip
         self.notes_button = widgets.Button(description="notes' init (w = 1, b = 0)", layout={"width": "210px"})
@@ -246,8 +241,9 @@ class TrainingPanel(Panel):
             self.loss_range.widen(left)
         if self.data.task == "regression":
             self.model_range.widen(right)
-        k = len(self.history.params) - 1 if self.history.diverged_at is None else self.history.diverged_at - 1
-        title = f"after epoch {max(k, 0)}" + (" (last finite parameters)" if self.history.diverged_at else "")
+        title = f"after epoch {self.history.final_epoch}"
+        if self.history.diverged_at:  # (diverged at 0: the initial parameters are all there is)
+            title += " (last finite parameters)"
         if self.data.task == "classification" and drawn["boundary"] is None:
             title += ": no ŷ = 0.5 line in view"
         right.set_title(title)

@@ -83,10 +83,14 @@ class History(NamedTuple):
         return np.array([p[i] for p in self.params])
 
     @property
+    def final_epoch(self) -> int:
+        """The last epoch whose parameters were still finite and within bounds."""
+        return len(self.params) - 1 if self.diverged_at is None else max(self.diverged_at - 1, 0)
+
+    @property
     def final(self) -> Params:
-        """The last parameters that were still finite and within bounds."""
-        k = len(self.params) - 1 if self.diverged_at is None else self.diverged_at - 1
-        return self.params[max(k, 0)]
+        """The parameters after ``final_epoch``."""
+        return self.params[self.final_epoch]
 
 
 def train(X, y, task, params, eta, epochs, hidden="linear", shuffle=False, seed=None) -> History:

@@ -345,3 +345,11 @@ def test_absurd_parameters_give_inf_not_a_warning():
     huge = nb.Params(*[1e200] * 9)
     assert nb.loss(huge, d.X, d.y, "regression") == float("inf")
     assert not np.isfinite(nb.forward(huge, d.X, "regression").y_hat).any()
+
+
+def test_final_epoch_is_the_last_one_within_bounds():
+    d = nb.load_dataset("regression")
+    ok = nb.train(d.X, d.y, "regression", nb.Params.notes_init(), 1e-5, 7)
+    assert ok.final_epoch == 7 and ok.final == ok.params[7]
+    bad = nb.train(d.X, d.y, "regression", nb.Params.notes_init(), 1e-4, 7)
+    assert bad.diverged_at == 1 and bad.final_epoch == 0 and bad.final == nb.Params.notes_init()
