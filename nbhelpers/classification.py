@@ -174,8 +174,9 @@ def count_errors(params, X, y, hidden="linear") -> int:
 
 # --- static figures ----------------------------------------------------------------------------------------
 def _boundary_tile(ax, params, data, hidden, scaler, title):
-    """One small boundary plot; axis labels only on the outer edge of a grid, the legend only on the first."""
-    drawn = plot_decision_boundary(params, data.X, data.y, hidden, scaler, ax=ax)
+    """One small boundary plot; axis labels only on the outer edge of a grid, no legend (see _tiles_legend)."""
+    names = (*data.feature_names, data.target_name)
+    drawn = plot_decision_boundary(params, data.X, data.y, hidden, scaler, ax=ax, names=names, legend=False)
     ax.set_title(title, fontsize=12)
     spec = ax.get_subplotspec()
     if spec is not None:
@@ -183,9 +184,16 @@ def _boundary_tile(ax, params, data, hidden, scaler, title):
             ax.set_ylabel("")
         if not spec.is_last_row():
             ax.set_xlabel("")
-        if not (spec.is_first_col() and spec.is_first_row()):
-            ax.get_legend().remove()
     return drawn
+
+
+def _tiles_legend(axes):
+    """One legend for a grid of tiles, above them, where it covers no tile."""
+    first = np.atleast_1d(axes).ravel()[0]
+    handles, labels = first.get_legend_handles_labels()
+    fig = first.figure
+    return fig.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 0.98), ncols=len(labels),
+                      framealpha=1.0, fancybox=False)  # fmt: skip
 
 
 def plot_boundary_snapshots(history, data, epochs=(0, 1, 5, 20, 100), scaler=None, axes=None):
@@ -198,6 +206,7 @@ def plot_boundary_snapshots(history, data, epochs=(0, 1, 5, 20, 100), scaler=Non
     for ax, k in zip(np.atleast_1d(axes), epochs):
         title = f"epoch {k}: J = {history.losses[k]:.3g}"
         drawn.append(_boundary_tile(ax, history.params[k], data, history.hidden, scaler, title))
+    _tiles_legend(axes)
     return drawn
 
 
@@ -209,6 +218,7 @@ def plot_boundary_gallery(draws, data, scaler=None, axes=None):
         r = line_fit_residual(boundary_points(params, data.X, hidden, scaler), data.X)
         drawn = _boundary_tile(ax, params, data, hidden, scaler, f"{label}: residual {r:.3f}")
         out.append({**drawn, "residual": r})
+    _tiles_legend(axes)
     return out
 
 
@@ -231,6 +241,8 @@ class EpochScrubber(Panel):
     Nothing is trained here: each change only indexes ``history.params`` and ``history.losses``.
     """
 
+    DESCRIPTION = "epoch scrubber (replays one recorded training run)"
+
     def __init__(self, history, data, scaler=None, epoch=0):
         super().__init__()
         self.history, self.data, self.scaler = history, data, scaler
@@ -243,7 +255,7 @@ class EpochScrubber(Panel):
         left, _ = self.figure.axes
         plot_loss_curve(history, ax=left)  # drawn once; only the marker moves
         (self.marker,) = left.plot([0], [history.losses[0]], "o", color="k", markersize=11, zorder=4)
-        self.widget = widgets.VBox([self.epoch, self.view.image])
+        self.widget = widgets.VBox([self.epoch, self.view.image, self._caption()])
         self.redraw()
 
     def draw(self):
@@ -252,7 +264,9 @@ class EpochScrubber(Panel):
         self.marker.set_data([k], [J])
         right = self.figure.axes[1]
         wipe(right)
-        drawn = plot_decision_boundary(params, self.data.X, self.data.y, self.history.hidden, self.scaler, ax=right)
+        names = (*self.data.feature_names, self.data.target_name)
+        drawn = plot_decision_boundary(params, self.data.X, self.data.y, self.history.hidden, self.scaler, ax=right,
+                                       names=names)  # fmt: skip
         right.set_title(f"epoch {k}: mean J = {J:.4g}")
         return drawn
 
@@ -300,13 +314,15 @@ def formula_box_html(hidden="linear") -> str:
 class ClassificationTrainingPanel(TrainingPanel):
     """``TrainingPanel`` for classification, with a box of the nine formulas that follows the hidden activation."""
 
+    DESCRIPTION = "training panel (η, epochs, hidden activation, initial parameters; the loss and the boundary)"
+
     def __init__(self, data, eta=1e-3, epochs=100, params=None, eta_range=(-6, 1), max_epochs=500,
                  hidden="linear", standardise=False):  # fmt: skip
         self.formulas = widgets.HTML(formula_box_html(hidden))  # before super(): its first redraw updates it
         super().__init__(data, eta=eta, epochs=epochs, params=params, eta_range=eta_range, max_epochs=max_epochs,
                          hidden=hidden, hidden_choice=True, standardise=standardise)  # fmt: skip
         children = list(self.widget.children)
-        self.widget.children = children[:-1] + [self.formulas, children[-1]]  # formulas just above the figure
+        self.widget.children = children[:-2] + [self.formulas] + children[-2:]  # formulas just above the figure
 
     def draw(self):
         self.formulas.value = formula_box_html(self.hidden.value)

@@ -16,9 +16,17 @@ from .network import forward, losses
 from .style import COLORS
 from .training import History
 
-# Legends are opaque and square: they then hide what lies under them, which lets a panel's renderer paste a
-# legend's pixels back instead of drawing its text again (render.py).
-LEGEND = {"framealpha": 1.0, "fancybox": False}
+# Legends sit outside the axes, to the right, so they never cover a data point; opaque and square, they hide
+# nothing but the figure's background, whose pixels never change.
+LEGEND = {"framealpha": 1.0, "fancybox": False, "loc": "upper left", "bbox_to_anchor": (1.02, 1.0),
+          "borderaxespad": 0.0}  # fmt: skip
+MANY_ROWS = 20  # beyond this many rows, per-row bars and labels become a summary
+
+
+def label_for(name: str) -> str:
+    """An axis label for a column: the notes' columns with their units, a learner's own by their own name."""
+    return UNITS.get(name, name)
+
 
 SYMBOLS = {  # the notes' symbols in matplotlib mathtext
     "w1_11": r"$w^1_{11}$", "w1_21": r"$w^1_{21}$", "w1_12": r"$w^1_{12}$", "w1_22": r"$w^1_{22}$",
@@ -44,20 +52,25 @@ def panel_figure(ncols=2, figsize=(12, 4.5)) -> tuple[Figure, list]:
     """
     fig = Figure(figsize=figsize, dpi=80)
     axes = fig.subplots(1, ncols)
-    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.9, wspace=0.25)
+    # room for a two-line title above, and for the legend (outside, LEGEND) right of the last axes
+    fig.subplots_adjust(left=0.07, right=0.84, bottom=0.14, top=0.86, wspace=0.25)
     return fig, list(np.atleast_1d(axes))
 
 
 def nice_limits(lo, hi, log=False):
     """Round (lo, hi) outwards to a coarse grid, so the axes (and their tick labels) change only in steps.
 
-    Linear: multiples of the power of ten below the span; log: whole decades. Values already on the grid
-    stay where they are: nice_limits(0, 100) is (0, 100).
+    Linear: multiples of 1, 2 or 5 times a power of ten, fine enough that the data covers most of the axis
+    (at least two thirds of it); log: whole decades. Values already on the grid stay where they are:
+    nice_limits(0, 100) is (0, 100).
     """
     lo, hi = float(lo), float(hi)
     if log:
         return 10.0 ** np.floor(np.log10(lo) + 1e-12), 10.0 ** np.ceil(np.log10(hi) - 1e-12)
-    step = 10.0 ** np.floor(np.log10(hi - lo)) if hi > lo else max(abs(hi), 1.0)
+    span = hi - lo
+    step = 10.0 ** np.floor(np.log10(span)) if hi > lo else max(abs(hi), 1.0)
+    if hi > lo:
+        step /= 5 if span / step <= 2 else 2 if span / step <= 5 else 1
     return np.floor(lo / step + 1e-12) * step, np.ceil(hi / step - 1e-12) * step
 
 
@@ -139,35 +152,55 @@ def plot_loss_curve(history: History, ax=None, label=None, color=None):
         use_log_scale(ax)
         ax.set_ylim(*nice_limits(shown.min(), shown.max(), log=True))
     ax.set_xlabel("epoch")
-    ax.set_ylabel("mean loss" + (" L (log scale)" if history.task == "regression" else " J (log scale)"))
+    scale = " (log scale)" if ax.get_yscale() == "log" else ""
+    ax.set_ylabel("mean loss " + ("L" if history.task == "regression" else "J") + scale)
     ax.set_title(f"loss, η = {history.eta:.1e}")
     msg = divergence_message(history)
     text = say(ax, msg) if msg else None
     return {"line": line, "message": text}
 
 
-def plot_fit(params, X, y, hidden="linear", scaler=None, ax=None):
-    """Regression: targets and predictions against iq, with the residuals, and the model along the data."""
+def trend(x1, x2):
+    """(intercept, slope) of the least-squares line x2 = a + b x1 through the data (b = 0 if x1 is constant)."""
+    x1, x2 = np.asarray(x1, dtype=float), np.asarray(x2, dtype=float)
+    spread = x1 - x1.mean()
+    denominator = float(spread @ spread)
+    slope = float(spread @ (x2 - x2.mean())) / denominator if denominator > 0 else 0.0
+    return float(x2.mean() - slope * x1.mean()), slope
+
+
+def plot_fit(params, X, y, hidden="linear", scaler=None, ax=None, names=("iq", "cgpa", "package")):
+    """Regression: targets and predictions against the first input, with the residuals, and the model along the
+    data's trend (the least-squares line of the second input on the first: cgpa = iq / 10 for the notes' rows).
+
+    ``names``: the two input columns and the target, for the axis labels.
+    """
     ax = axes_or_new(ax)
-    X = np.asarray(X, dtype=float)
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
     Xin = X if scaler is None else scaler.transform(X)
     y_hat = forward(params, Xin, "regression", hidden).y_hat
-    iq = X[:, 0]
-    # the four rows lie on the line cgpa = iq / 10; show the model's prediction along it
-    line_iq = np.linspace(iq.min() - 5, iq.max() + 5, 50)
-    line_X = np.column_stack([line_iq, line_iq * (X[:, 1] / X[:, 0]).mean()])
+    x1 = X[:, 0]
+    pad = 0.05 * (x1.max() - x1.min()) if x1.max() > x1.min() else 1.0
+    line_x1 = np.linspace(x1.min() - pad, x1.max() + pad, 50)
+    a, b = trend(X[:, 0], X[:, 1])
+    line_X = np.column_stack([line_x1, a + b * line_x1])
     line_in = line_X if scaler is None else scaler.transform(line_X)
-    model = ax.plot(line_iq, forward(params, line_in, "regression", hidden).y_hat, color=COLORS["out"],
-                    alpha=0.5, label="ŷ along the data line")[0]  # fmt: skip
-    resid = ax.vlines(iq, y, y_hat, color=COLORS["bad"], alpha=0.6, linestyles="dotted", label="error y − ŷ")
-    targets = ax.scatter(iq, y, color=COLORS["target"], s=70, zorder=3, label="target y")
-    preds = ax.scatter(iq, y_hat, color=COLORS["out"], marker="X", s=90, zorder=4, label="prediction ŷ")
-    ax.set_xlabel(UNITS["iq"])
-    ax.set_ylabel(UNITS["package"])
+    model = ax.plot(line_x1, forward(params, line_in, "regression", hidden).y_hat, color=COLORS["out"],
+                    alpha=0.5, label=f"ŷ along the data's\n{names[1]} ≈ {a:.3g} + {b:.3g}·{names[0]}")[0]  # fmt: skip
+    few = len(y) <= MANY_ROWS
+    resid = ax.vlines(x1, y, y_hat, color=COLORS["bad"], alpha=0.6 if few else 0.25, linestyles="dotted",
+                      label="error y − ŷ")  # fmt: skip
+    targets = ax.scatter(x1, y, color=COLORS["target"], s=70 if few else 12, zorder=3, label="target y")
+    preds = ax.scatter(x1, y_hat, color=COLORS["out"], marker="X", s=90 if few else 14, zorder=4,
+                       label="prediction ŷ")  # fmt: skip
+    ax.set_xlabel(label_for(names[0]))
+    ax.set_ylabel(label_for(names[2]))
     shown = np.concatenate([y, y_hat, model.get_ydata()])
-    ax.set_ylim(*nice_limits(min(shown.min(), 0.0), shown.max() * 1.05))
-    ax.set_xlim(line_iq[0], line_iq[-1])
-    ax.legend(loc="upper left", **LEGEND)
+    shown = shown[np.isfinite(shown)]
+    lo, hi = (min(shown.min(), 0.0), max(shown.max(), 0.0)) if shown.size else (0.0, 1.0)
+    ax.set_ylim(*nice_limits(lo, hi + 0.05 * (hi - lo) if hi > lo else hi + 1.0))
+    ax.set_xlim(line_x1[0], line_x1[-1])
+    ax.legend(**LEGEND)
     return {"targets": targets, "predictions": preds, "residuals": resid, "model": model, "y_hat": y_hat}
 
 
@@ -182,8 +215,13 @@ def grid_over(X, n=200, pad=0.15):
     return G1, G2, np.column_stack([G1.ravel(), G2.ravel()])
 
 
-def plot_decision_boundary(params, X, y, hidden="linear", scaler=None, ax=None, n=200, colorbar=False):
-    """Classification: P(placed) over the iq-cgpa plane, the y_hat = 0.5 line, and the rows by class."""
+def plot_decision_boundary(params, X, y, hidden="linear", scaler=None, ax=None, n=200, colorbar=False,
+                           names=("iq", "cgpa", "placed"), legend=True):
+    """Classification: P(y = 1) over the plane of the two inputs, the y_hat = 0.5 line, and the rows by class.
+
+    ``names``: the two input columns and the target, for the labels; ``legend=False`` leaves the legend out
+    (small multiples put one legend for all their tiles).
+    """
     ax = axes_or_new(ax)
     X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
     G1, G2, pts = grid_over(X, n)
@@ -195,14 +233,17 @@ def plot_decision_boundary(params, X, y, hidden="linear", scaler=None, ax=None, 
     boundary = None
     if prob.min() < 0.5 < prob.max():
         boundary = ax.contour(G1, G2, prob, levels=[0.5], colors="k", linewidths=2)
+    size = 110 if len(y) <= MANY_ROWS else 18
     for cls, marker in ((1, "o"), (0, "s")):
         rows = y == cls
-        ax.scatter(X[rows, 0], X[rows, 1], c=COLORS[f"class{cls}"], marker=marker, s=110, edgecolors="k",
-                   zorder=3, label=f"placed = {cls}")  # fmt: skip
-    ax.set_xlabel(UNITS["iq"])
-    ax.set_ylabel(UNITS["cgpa"])
-    ax.set_title("P(placed) = ŷ; black line: ŷ = 0.5" if boundary else "P(placed) = ŷ (no ŷ = 0.5 line here)")
-    ax.legend(loc="upper left", **LEGEND)
+        ax.scatter(X[rows, 0], X[rows, 1], c=COLORS[f"class{cls}"], marker=marker, s=size, edgecolors="k",
+                   linewidths=1.0 if len(y) <= MANY_ROWS else 0.3, zorder=3, label=f"{names[2]} = {cls}")  # fmt: skip
+    ax.set_xlabel(label_for(names[0]))
+    ax.set_ylabel(label_for(names[1]))
+    p = f"P({names[2]}) = ŷ"
+    ax.set_title(f"{p}; black line: ŷ = 0.5" if boundary else f"{p} (no ŷ = 0.5 line here)")
+    if legend:
+        ax.legend(**LEGEND)
     if colorbar:
         ax.figure.colorbar(image, ax=ax, label="ŷ")
     return {"image": image, "boundary": boundary, "prob": prob}
@@ -237,24 +278,38 @@ def plot_sigmoid(ax=None, zmax=8):
 
 
 def loss_bars(params, data, hidden="linear", scaler=None, ax=None):
-    """Per-row loss as bars, the mean in the title (Step 3 of the notes)."""
+    """Step 3 of the notes: the loss of each row as a bar, the mean in the title.
+
+    Beyond ``MANY_ROWS`` rows one bar per row is unreadable (and slow): a histogram of the per-row losses instead.
+    """
     ax = axes_or_new(ax)
     Xin = data.X if scaler is None else scaler.transform(data.X)
     per_row = losses(params, Xin, data.y, data.task, hidden)
-    bars = ax.bar([f"row {i + 1}" for i in range(len(per_row))], per_row, color="#888888")
-    ax.bar_label(bars, fmt="{:.3g}")
     name = "L = (y − ŷ)²" if data.task == "regression" else "J (cross-entropy)"
-    ax.set_ylabel(f"loss {name}")
+    finite = per_row[np.isfinite(per_row)]
+    top = float(finite.max()) if finite.size else 0.0
+    if len(per_row) <= MANY_ROWS:
+        bars = ax.bar([f"row {i + 1}" for i in range(len(per_row))], per_row, color="#888888")
+        ax.bar_label(bars, fmt="{:.3g}")
+        ax.set_ylabel(f"loss {name}")
+        ax.set_ylim(0, nice_limits(0, top * 1.15)[1] if top > 0 else 1)
+    else:
+        counts, edges = np.histogram(finite, bins=30, range=(0.0, top if top > 0 else 1.0))
+        bars = ax.bar(edges[:-1], counts, width=np.diff(edges), align="edge", color="#888888")
+        ax.set_xlabel(f"loss {name} of a row")
+        ax.set_ylabel(f"rows (of {len(per_row)})")
+        ax.set_xlim(edges[0], edges[-1])
+        ax.set_ylim(0, nice_limits(0, counts.max() * 1.1)[1])
     ax.set_title(f"mean loss = {per_row.mean():.6g}")
-    ax.set_ylim(0, nice_limits(0, per_row.max() * 1.15)[1] if per_row.max() > 0 else 1)
     return {"bars": bars, "losses": per_row}
 
 
 def draw_model(ax, params, data, hidden="linear", scaler=None):
-    """The regression fit, or the classification decision boundary, for ``params``."""
+    """The regression fit, or the classification decision boundary, for ``params``, labelled with the data's names."""
+    names = (*data.feature_names, data.target_name)
     if data.task == "regression":
-        return plot_fit(params, data.X, data.y, hidden, scaler, ax=ax)
-    return plot_decision_boundary(params, data.X, data.y, hidden, scaler, ax=ax)
+        return plot_fit(params, data.X, data.y, hidden, scaler, ax=ax, names=names)
+    return plot_decision_boundary(params, data.X, data.y, hidden, scaler, ax=ax, names=names)
 
 
 def plot_gradient_bars(rows, ax=None):
@@ -272,5 +327,5 @@ def plot_gradient_bars(rows, ax=None):
     ax.axhline(0, color="grey", lw=0.8)
     worst = max(r["rel_error"] for r in rows)
     ax.set_title(f"the nine derivatives for this row; largest relative error {worst:.1e}")
-    ax.legend(loc="best", **LEGEND)
+    ax.legend(**LEGEND)
     return {"bars": bars, "dots": dots}

@@ -7,9 +7,10 @@ and draws only the data on top (lines, markers, bars, images, contours, titles, 
 blitting technique, on an off-screen Agg canvas. When a frame changes, it draws the whole figure again.
 The pixels differ from a full draw only in stacking: the data is always drawn above the grid.
 
-Legends with an opaque, square frame (the plots' style) hide whatever lies under them, so their pixels depend
-only on their own content and place: the renderer keeps those pixels and pastes them back while the legend's
-texts and place are unchanged, instead of drawing its text again (a third of the data's drawing time).
+A legend outside every axes (the plots put theirs in the margin) covers only the figure's background, which
+never changes: its pixels depend only on its own content and place, so the renderer keeps them and pastes them
+back, border included, while the legend's texts, handles and place are unchanged, instead of drawing its text
+again (a third of the data's drawing time). A legend inside an axes is always drawn.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.legend import Legend
 from matplotlib.patches import BoxStyle
 from matplotlib.spines import Spine
-from matplotlib.transforms import Bbox
 from PIL import Image
 
 PNG_OPTIONS = {"compress_level": 1}  # fast to encode; the PNGs are transient
@@ -50,9 +50,13 @@ def frame_signature(fig):
     return sig
 
 
-def _opaque_square(legend) -> bool:
+def _pastable(legend, fig) -> bool:
+    """Opaque, square, and clear of every axes: nothing that changes is drawn under it."""
     frame = legend.get_frame()
-    return frame.get_facecolor()[3] == 1.0 and isinstance(frame.get_boxstyle(), BoxStyle.Square)
+    if frame.get_facecolor()[3] != 1.0 or not isinstance(frame.get_boxstyle(), BoxStyle.Square):
+        return False
+    box = frame.get_window_extent().padded(2)
+    return not any(box.overlaps(ax.bbox) for ax in fig.axes)
 
 
 def _legend_key(legend):
@@ -100,7 +104,7 @@ class BlitRenderer:
         renderer = self.canvas.get_renderer()
         for i, ax in enumerate(self.fig.axes):
             for artist in data_artists(ax):
-                if isinstance(artist, Legend) and _opaque_square(artist):
+                if isinstance(artist, Legend) and _pastable(artist, self.fig):
                     self._draw_legend(i, artist, renderer)
                 else:
                     artist.draw(renderer)
@@ -110,7 +114,6 @@ class BlitRenderer:
         image.save(buf, format="png", **PNG_OPTIONS)
         return buf.getvalue()
 
-
     def _draw_legend(self, i, legend, renderer):
         key = _legend_key(legend)
         cached = self._legends.get(i)
@@ -118,6 +121,4 @@ class BlitRenderer:
             self.canvas.restore_region(cached[1])
             return
         legend.draw(renderer)
-        x0, y0, x1, y1 = legend.get_frame().get_window_extent().extents
-        inside = Bbox.from_extents(x0 + 1, y0 + 1, x1 - 1, y1 - 1)  # the antialiased edge shows what lies under
-        self._legends[i] = (key, self.canvas.copy_from_bbox(inside))
+        self._legends[i] = (key, self.canvas.copy_from_bbox(legend.get_frame().get_window_extent().padded(2)))

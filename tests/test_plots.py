@@ -11,8 +11,9 @@ from nbhelpers import plots  # noqa: E402
 
 def test_nice_limits_round_outwards_and_keep_values_on_the_grid():
     assert plots.nice_limits(0, 100) == (0.0, 100.0)
-    assert plots.nice_limits(3, 117) == (0.0, 200.0)
-    assert plots.nice_limits(5, 8.4) == (5.0, 9.0)
+    assert plots.nice_limits(3, 117) == (0.0, 120.0)  # steps of 20: the data covers 95% of the axis
+    assert plots.nice_limits(5, 8.4) == (5.0, 8.5)  # steps of 0.5
+    assert plots.nice_limits(0, 101) == (0.0, 120.0)  # not (0, 200): the data would cover half of it
     assert plots.nice_limits(1e-3, 100, log=True) == (1e-3, 100.0)
     assert plots.nice_limits(2e-3, 150, log=True) == (1e-3, 1000.0)
 

@@ -1,0 +1,344 @@
+"""What a careless student, two kernel threads and a learner's own file do to the panels (issue: hardening).
+
+Each test here failed on the panels before the fix: two threads drawing one figure at once, sticky axes,
+slider values the front end would round, number boxes that change what was typed, legends over the data,
+clipped titles, the notes' names and the cgpa = iq / 10 line on any dataset, one bar per row of a large file.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+import pytest
+from matplotlib.collections import PathCollection
+from matplotlib.lines import Line2D
+
+import nbhelpers as nb
+from nbhelpers import classification, panels, plots
+from nbhelpers.data import Dataset
+
+REG = nb.load_dataset("regression")
+CLS = nb.load_dataset("classification")
+
+
+def fresh_png(panel):
+    """The PNG a full draw of ``panel``'s figure gives now (no blitting, no pasted legend)."""
+    return panels.BlitRenderer(panel.figure).png(full=True)
+
+
+def same_picture(a: panels.Panel, b: panels.Panel):
+    return fresh_png(a) == fresh_png(b)
+
+
+# --- one redraw at a time, and the last picture is a fresh draw at the last values ---------------------------
+class Overlap:
+    """Wraps a panel's draw to record how many threads were inside it at once."""
+
+    def __init__(self, panel):
+        self.inside = 0
+        self.most = 0
+        self.lock = threading.Lock()
+        draw = panel.draw
+
+        def counted():
+            with self.lock:
+                self.inside += 1
+                self.most = max(self.most, self.inside)
+            try:
+                time.sleep(0.002)  # widen the window a race needs
+                return draw()
+            finally:
+                with self.lock:
+                    self.inside -= 1
+
+        panel.draw = counted
+
+
+@pytest.mark.parametrize("make", [lambda: panels.ForwardPanel(REG), lambda: panels.TrainingPanel(REG),
+                                  lambda: classification.ClassificationTrainingPanel(CLS)],
+                         ids=["forward", "training", "classification-training"])  # fmt: skip
+def test_concurrent_changes_draw_one_at_a_time_and_end_at_the_last_values(make):
+    panel = make()
+    overlap = Overlap(panel)
+    errors = []
+    names = ["w1_11", "w2_11", "b_21", "w1_22"]
+
+    def student(k):
+        try:
+            for i in range(12):
+                name = names[(k + i) % len(names)]
+                lo, hi, _ = panels.slider_range(name)
+                panel.controls[name].value = lo + (hi - lo) * ((7 * k + 3 * i) % 10) / 10
+                if i % 4 == 0:
+                    panel.params_ui.random_button.click()
+        except Exception as err:  # noqa: BLE001 - any exception in a callback is the failure
+            errors.append(repr(err))
+
+    threads = [threading.Thread(target=student, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert overlap.most == 1, f"{overlap.most} redraws ran at once"
+    final = panel.params_ui.params()
+    twin = make()
+    twin.set_params(final)
+    if hasattr(panel, "eta"):
+        assert twin.settings() == panel.settings()
+    assert same_picture(panel, twin), "the last picture is not what a fresh panel draws at the same values"
+
+
+def test_a_change_during_a_redraw_is_drawn_afterwards():
+    """A value that arrives on another thread while a redraw runs is drawn once that redraw ends."""
+    panel = panels.ForwardPanel(REG)
+    started, release = threading.Event(), threading.Event()
+    draw = panel.draw
+
+    def slow_draw():
+        started.set()
+        release.wait(5)
+        return draw()
+
+    panel.draw = slow_draw
+    first = threading.Thread(target=lambda: panel.set(w1_11=0.5))
+    first.start()
+    started.wait(5)
+    panel.controls["w2_11"].value = 0.25  # arrives mid-redraw, on this thread: only marks the panel out of date
+    release.set()
+    first.join()
+    panel.draw = draw
+    twin = panels.ForwardPanel(REG, params=nb.Params.notes_init().replace(w1_11=0.5, w2_11=0.25))
+    assert same_picture(panel, twin)
+
+
+def test_axes_fit_again_when_the_changes_stop():
+    """02 with standardised inputs: eta to 0.03 and back to 1e-5 leaves the axes of a fresh panel at 1e-5."""
+    panel = panels.TrainingPanel(REG, eta=1e-5, epochs=100, standardise=True)
+    for eta in (1e-3, 3e-2, 1e-1, 3e-2, 1e-5):
+        panel.set(eta=eta)
+    twin = panels.TrainingPanel(REG, eta=1e-5, epochs=100, standardise=True)
+    for ax, fresh in zip(panel.figure.axes, twin.figure.axes):
+        assert ax.get_ylim() == fresh.get_ylim() and ax.get_xlim() == fresh.get_xlim()
+    assert same_picture(panel, twin)
+
+
+# --- slider values: what is shown is what is used ------------------------------------------------------------
+def test_random_preset_is_exactly_what_the_sliders_hold_and_reproducible():
+    panel = panels.ForwardPanel(REG)
+    panel.params_ui.seed.value = 3
+    losses = set()
+    for _ in range(3):
+        panel.params_ui.random_button.click()
+        losses.add(panel.figure.axes[0].get_title())
+    assert len(losses) == 1
+    held = panel.params_ui.params()
+    for name, value in held.to_dict().items():
+        lo, hi, step = panels.slider_range(name)
+        assert value == round(value / step) * step or abs(value / step - round(value / step)) < 1e-9
+    assert np.allclose(held.to_array(), nb.Params.random(3).to_array(), atol=0.005 + 1e-12)
+
+
+@pytest.mark.parametrize("noise", [1e-13, -1e-13, 0.004, -0.004])
+def test_an_echo_rounded_by_the_front_end_changes_nothing(noise):
+    """The front end sends a slider value back rounded to its step (e.g. 0.5700000000000001): no new draw."""
+    panel = panels.ForwardPanel(REG)
+    panel.params_ui.seed.value = 3
+    panel.params_ui.random_button.click()
+    before, redraws = panel.params_ui.params(), panel.redraws
+    for name in nb.PARAM_NAMES:
+        panel.controls[name].value = panel.controls[name].value + noise
+    assert panel.params_ui.params() == before
+    assert panel.redraws == redraws
+
+
+# --- number boxes say what they used -----------------------------------------------------------------------------
+@pytest.mark.parametrize("typed,expected,note", [
+    ("3.7", 0, "not a whole number"), ("-5", 0, "whole number from 0"), ("1e30", 0, "whole number from 0"),
+    ("abc", 0, "not a number"), ("7", 7, ""), ("1e3", 1000, ""), ("10**3", 1000, ""),
+])  # fmt: skip
+def test_seed_box_uses_what_was_typed_or_says_why_not(typed, expected, note):
+    seed = panels.ParamControls(nb.Params.notes_init()).seed
+    seed.text.value = typed
+    assert seed.value == expected
+    assert seed.text.value == str(expected)  # the box shows the value in use
+    assert note in seed.note.value
+    if note:
+        assert "stays 0" in seed.note.value
+
+
+@pytest.mark.parametrize("typed,expected,note", [
+    ("1e3", 500, "using 500"), ("10**2", 100, ""), ("250", 250, ""), ("0", 1, "using 1"), ("2.5", 100, "whole"),
+])  # fmt: skip
+def test_epochs_box_moves_the_slider_and_shows_the_value_used(typed, expected, note):
+    panel = panels.TrainingPanel(REG, eta=1e-5, epochs=100)
+    panel.epochs_box.text.value = typed
+    assert panel.epochs.value == expected == len(panel.history.losses) - 1
+    assert panel.epochs_box.text.value == str(expected)
+    assert note in panel.epochs_box.note.value
+    panel.set(epochs=42)
+    assert panel.epochs_box.text.value == "42"
+
+
+# --- figures that tell the truth ----------------------------------------------------------------------------------
+def data_points(ax):
+    """Display coordinates of every scatter point and line vertex drawn in ``ax``."""
+    pts = []
+    for artist in ax.get_children():
+        if isinstance(artist, PathCollection) and len(artist.get_offsets()):
+            pts.append(ax.transData.transform(np.asarray(artist.get_offsets(), float)))
+        elif isinstance(artist, Line2D) and len(artist.get_xdata()):
+            xy = np.column_stack([artist.get_xdata(), artist.get_ydata()]).astype(float)
+            pts.append(artist.get_transform().transform(xy))
+    return np.concatenate(pts) if pts else np.empty((0, 2))
+
+
+def check_truthful(fig, where):
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    width, height = fig.bbox.width, fig.bbox.height
+    legends = [lg for ax in fig.axes for lg in [ax.get_legend()] if lg is not None] + list(fig.legends)
+    for ax in fig.axes:
+        pts = data_points(ax)
+        inside = (pts[:, 0] >= ax.bbox.x0 - 1) & (pts[:, 0] <= ax.bbox.x1 + 1) & (pts[:, 1] >= ax.bbox.y0 - 1) & \
+                 (pts[:, 1] <= ax.bbox.y1 + 1)  # fmt: skip
+        for legend in legends:
+            box = legend.get_window_extent(renderer)
+            covered = inside & (pts[:, 0] > box.x0) & (pts[:, 0] < box.x1) & (pts[:, 1] > box.y0) & (pts[:, 1] < box.y1)
+            assert not covered.any(), f"{where}: a legend covers {covered.sum()} data point(s)"
+        for title in (ax.title, ax._left_title, ax._right_title):
+            if title.get_text():
+                box = title.get_window_extent(renderer)
+                assert box.x0 >= 0 and box.x1 <= width and box.y1 <= height, f"{where}: title {title.get_text()!r} clipped"
+        label = ax.get_ylabel()
+        assert ("log scale" in label) == (ax.get_yscale() == "log"), f"{where}: y label {label!r} on {ax.get_yscale()}"
+
+
+def check_fits(ax, values, where, log=False):
+    """The data lies inside the axes' y range and covers at least half of it (in decades on a log axis)."""
+    values = np.asarray(values, float)
+    values = values[np.isfinite(values)]
+    lo, hi = ax.get_ylim()
+    assert lo <= values.min() and values.max() <= hi, f"{where}: data {values.min()}..{values.max()} outside {lo, hi}"
+    if log:
+        shown, span = np.log10(values.max() / values.min()), np.log10(hi / lo)
+        assert span <= 1 + 1e-9 or shown >= 0.5 * span, f"{where}: data covers {shown:.2f} of {span:.2f} decades"
+    else:
+        assert values.max() - min(values.min(), 0) >= 0.5 * (hi - lo), f"{where}: data covers little of {lo, hi}"
+
+
+def test_training_panel_figures_tell_the_truth_after_a_drag():
+    panel = panels.TrainingPanel(REG, eta=1e-5, epochs=100, standardise=True)
+    for eta in (3e-2, 1.0, 3e-2, 1e-5):  # through divergence and back
+        panel.set(eta=eta)
+        check_truthful(panel.figure, f"eta = {eta}")
+    left, right = panel.figure.axes
+    check_fits(left, panel.history.losses, "loss axis", log=True)
+    check_fits(right, np.concatenate([REG.y, nb.forward(panel.history.final, nb.standardise(REG.X),
+                                                            "regression").y_hat]), "fit axis")  # fmt: skip
+
+
+@pytest.mark.parametrize("make", [
+    lambda: panels.ForwardPanel(REG), lambda: panels.ForwardPanel(CLS), lambda: panels.GradientPanel(REG),
+    lambda: panels.TrainingPanel(REG), lambda: classification.ClassificationTrainingPanel(CLS, eta=10.0),
+    lambda: classification.ClassificationTrainingPanel(CLS, eta=1e-3),
+    # targets falling with iq, fitted exactly: the row with the lowest iq has the highest target (top left)
+    lambda: panels.ForwardPanel(REG._replace(y=REG.y[::-1].copy()), params=nb.Params(-0.1, 0, 0, 0, 13, 0, 1, 0, 0)),
+])  # fmt: skip
+def test_no_legend_covers_data_titles_fit_and_labels_say_the_scale(make):
+    check_truthful(make().figure, "panel")
+
+
+def test_classification_at_eta_10_has_a_title_that_fits_and_does_not_claim_non_finite_parameters():
+    panel = classification.ClassificationTrainingPanel(CLS, eta=10.0, epochs=100)
+    check_truthful(panel.figure, "eta = 10")
+    assert "finite" not in panel.figure.axes[1].get_title()
+
+
+def test_static_figures_keep_their_legends_off_the_data():
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4.5), layout="constrained")
+    plots.plot_fit(nb.Params.notes_init(), REG.X, REG.y, ax=ax)
+    check_truthful(fig, "plot_fit")
+    plt.close(fig)
+
+
+# --- a learner's own data -------------------------------------------------------------------------------------------
+def own_data(n, task="regression", seed=0):
+    rng = np.random.default_rng(seed)
+    hours = rng.uniform(0, 10, n)
+    score = 3 * hours + 5 + rng.normal(0, 1, n)
+    y = (score > 20).astype(float) if task == "classification" else 0.5 * hours + 0.1 * score + rng.normal(0, .1, n)
+    return Dataset(np.column_stack([hours, score]), y, ("hours", "score"), "grade", task, "own.csv")
+
+
+@pytest.mark.parametrize("task", ["regression", "classification"])
+def test_panels_label_a_learners_data_with_its_own_names(task):
+    data = own_data(50, task)
+    for panel in (panels.ForwardPanel(data), panels.TrainingPanel(data, eta=1e-3)):
+        model = panel.figure.axes[1]
+        assert model.get_xlabel() == "hours"
+        assert model.get_ylabel() == ("grade" if task == "regression" else "score")
+        texts = " ".join([ax.get_xlabel() + ax.get_ylabel() + ax.get_title() for ax in panel.figure.axes])
+        assert "iq" not in texts and "LPA" not in texts and "placed" not in texts
+
+
+def test_the_fit_line_follows_the_datas_own_trend():
+    """score = 3 hours + 5 exactly: the model line is the network's prediction along that line, not along
+    score = mean(score / hours) * hours (the notes' cgpa = iq / 10)."""
+    rng = np.random.default_rng(1)
+    hours = rng.uniform(1, 10, 30)
+    X = np.column_stack([hours, 3 * hours + 5])
+    p = nb.Params(0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0)  # y_hat = score
+    drawn = plots.plot_fit(p, X, hours, ax=plots.panel_figure(1)[1][0], names=("hours", "score", "grade"))
+    x, y_line = drawn["model"].get_data()
+    assert np.allclose(y_line, 3 * np.asarray(x) + 5)
+
+
+def test_many_rows_are_summarised_not_one_bar_each():
+    data = own_data(10_000)
+    panel = panels.ForwardPanel(data)
+    bars = panel.figure.axes[0].patches
+    assert 0 < len(bars) <= 30
+    assert sum(b.get_height() for b in bars) == 10_000
+    assert len(panel.figure.axes[0].texts) == 0  # no per-row labels
+
+
+def test_a_gradient_panel_on_many_rows_picks_the_row_with_a_slider():
+    data = own_data(500)
+    panel = panels.GradientPanel(data)
+    assert panel.row.max == 499
+    panel.set(row=499)
+    assert panel.rows[0]["factors"][0][1] == pytest.approx(-2 * (data.y[499] - nb.forward(
+        nb.Params.notes_init(), data.X[499], "regression").y_hat))  # fmt: skip
+
+
+def test_the_training_panel_keeps_epochs_times_rows_within_its_budget():
+    panel = panels.TrainingPanel(own_data(10_000), eta=1e-4, epochs=100)
+    assert panel.epochs.max * 10_000 <= panels.UPDATE_BUDGET
+    assert "rows" in panel.epochs_box.clip_reason
+
+
+def test_more_rows_than_a_panel_draws_is_a_clear_error():
+    with pytest.raises(ValueError, match=r"own.csv: 10001 rows; a panel draws at most 10000"):
+        panels.ForwardPanel(own_data(10_001))
+
+
+# --- a panel without its kernel ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("make", [lambda: panels.ForwardPanel(REG), lambda: panels.GradientPanel(REG),
+                                  lambda: panels.TrainingPanel(REG)])  # fmt: skip
+def test_a_panel_shown_without_its_kernel_says_what_it_is_in_one_line(make):
+    bundle = make()._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    text = bundle["text/plain"]
+    assert "\n" not in text and "run this cell" in text and "VBox" not in text
+
+
+def test_params_code_reproduces_the_sliders():
+    panel = panels.ForwardPanel(REG)
+    panel.params_ui.seed.value = 5
+    panel.params_ui.random_button.click()
+    assert eval(panel.params_code(), {"nb": nb}) == panel.params_ui.params()
