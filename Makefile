@@ -9,13 +9,21 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: install lab test lint notebooks bench clean
 
+# JupyterLab setting for this environment: save the widgets' state with the notebook, so that a saved and reopened
+# notebook shows its panels where the learner left them (they come alive again when their cell runs).
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-install: $(STAMP)
+$(LAB_SETTINGS): $(STAMP) Makefile
+	mkdir -p $(dir $@)
+	printf '%s\n' '{"@jupyter-widgets/jupyterlab-manager:plugin": {"saveState": true}}' > $@
+
+install: $(STAMP) $(LAB_SETTINGS)
 
 ## Install everything and open JupyterLab on notebooks/ (127.0.0.1 only, token authentication on).
 lab: install

@@ -211,7 +211,8 @@ def check_truthful(fig, where):
         for title in (ax.title, ax._left_title, ax._right_title):
             if title.get_text():
                 box = title.get_window_extent(renderer)
-                assert box.x0 >= 0 and box.x1 <= width and box.y1 <= height, f"{where}: title {title.get_text()!r} clipped"
+                fits = box.x0 >= 0 and box.x1 <= width and box.y1 <= height
+                assert fits, f"{where}: title {title.get_text()!r} clipped"
         label = ax.get_ylabel()
         assert ("log scale" in label) == (ax.get_yscale() == "log"), f"{where}: y label {label!r} on {ax.get_yscale()}"
 
