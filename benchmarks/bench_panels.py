@@ -57,13 +57,13 @@ def large_cases(n=10_000):
     cases = []
     for task in ("regression", "classification"):
         data = own_data(n, task)
-        for name, make, control, values in (
-            ("ForwardPanel", lambda: panels.ForwardPanel(data), "w1_11", (0.5, 1.0)),
-            ("GradientPanel", lambda: panels.GradientPanel(data), "w2_11", (0.5, 1.0)),
-            ("TrainingPanel", lambda: panels.TrainingPanel(data, eta=1e-4, epochs=100), "eta", (1e-4, 2e-4)),
+        for name, make, kwargs, control, values in (
+            ("ForwardPanel", panels.ForwardPanel, {}, "w1_11", (0.5, 1.0)),
+            ("GradientPanel", panels.GradientPanel, {}, "w2_11", (0.5, 1.0)),
+            ("TrainingPanel", panels.TrainingPanel, {"eta": 1e-4, "epochs": 100}, "eta", (1e-4, 2e-4)),
         ):
             t0 = time.perf_counter()
-            panel = make()
+            panel = make(data, **kwargs)
             built = (time.perf_counter() - t0) * 1e3
             cases.append((f"{n} rows {name} ({task}), built in {built:.0f} ms", panel, control, values))
     return cases

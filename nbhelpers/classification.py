@@ -238,7 +238,8 @@ def plot_loss_comparison(histories, ax=None, title="mean loss J"):
 class EpochScrubber(Panel):
     """An epoch slider over ONE recorded ``History``: the loss curve with a marker, and the boundary at that epoch.
 
-    Nothing is trained here: each change only indexes ``history.params`` and ``history.losses``.
+    Nothing is trained here: each change only indexes ``history.params`` and ``history.losses`` (for a very long
+    run, which records every k-th epoch, the slider moves in steps of k and shows the last recorded epoch).
     """
 
     DESCRIPTION = "epoch scrubber (replays one recorded training run)"
@@ -247,8 +248,9 @@ class EpochScrubber(Panel):
         super().__init__()
         self.history, self.data, self.scaler = history, data, scaler
         last = history.final_epoch
-        self.epoch = widgets.IntSlider(value=min(epoch, last), min=0, max=last, step=1, description="epoch",
-                                       continuous_update=True, style=STYLE, layout=widgets.Layout(width="520px"))
+        self.epoch = widgets.IntSlider(value=min(epoch, last), min=0, max=last, step=history.stride,
+                                       description="epoch", continuous_update=True, style=STYLE,
+                                       layout=widgets.Layout(width="520px"))  # fmt: skip
         self.controls = {"epoch": self.epoch}
         self._watch([self.epoch])
         self.view = FigureView(panel_figure(2, (12, 4.5))[0])
@@ -259,8 +261,9 @@ class EpochScrubber(Panel):
         self.redraw()
 
     def draw(self):
-        k = self.epoch.value
-        params, J = self.history.params[k], float(self.history.losses[k])  # replay: index the record
+        i = int(np.searchsorted(self.history.recorded, self.epoch.value, side="right")) - 1  # the record at or before
+        k = int(self.history.recorded[i])
+        params, J = self.history.params[i], float(self.history.losses[i])  # replay: index the record
         self.marker.set_data([k], [J])
         right = self.figure.axes[1]
         wipe(right)

@@ -98,13 +98,17 @@ def update_losses(X, y, params, eta, updates, task="regression", hidden="linear"
     X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
     p = as_params(params)
     updates = check_epochs(updates)
-    out = [loss(p, X, y, task, hidden)]  # loss and sgd_step answer inf / nan quietly for a diverging run
+    out = [loss(p, X, y, task, hidden)]  # loss answers inf / nan quietly for a diverging run
     for k in range(updates):
         if not abs(out[-1]) <= DIVERGENCE_LIMIT:
             break
         i = k % len(X)
-        p = sgd_step(p, X[i], y[i], eta, task, hidden)
-        out.append(loss(p, X, y, task, hidden) if np.isfinite(p.to_array()).all() else np.inf)
+        try:
+            p = sgd_step(p, X[i], y[i], eta, task, hidden)
+        except ValueError:  # the update overflowed: the parameters are no longer numbers, the loss is unbounded
+            out.append(np.inf)
+            break
+        out.append(loss(p, X, y, task, hidden))
     return np.array(out)
 
 
@@ -158,6 +162,8 @@ def eta_sweep(X, y, etas, epochs=100, params=None, standardise=False, tol=1e-2, 
     final, diverged, initial = [], [], None
     for eta in etas:
         h = train(X_in, y, task, p, float(eta), epochs)
+        if h.interrupted:  # Ctrl-C: stop the whole sweep, not just this run
+            raise KeyboardInterrupt
         initial = float(h.losses[0])
         bad = h.diverged_at is not None or not h.losses[-1] <= h.losses[0]
         diverged.append(bad)

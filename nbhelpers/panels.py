@@ -408,7 +408,7 @@ class TrainingPanel(Panel):
         """Train with the current controls (a pure call to ``train``)."""
         X, scaler = scaled_inputs(self.data.X, self.standardise.value)
         history = train(X, self.data.y, self.data.task, self.params_ui.params(), self.eta.value,
-                        self.epochs.value, hidden=self.hidden.value)  # fmt: skip
+                        self.epochs.value, hidden=self.hidden.value, progress=False)  # fmt: skip
         return history, scaler
 
     def draw(self):

@@ -7,6 +7,8 @@ b_lk is the bias of neuron k of layer l (code: ``b_lk``).
 from __future__ import annotations
 
 import math
+import numbers
+from collections.abc import Mapping
 from typing import NamedTuple
 
 import numpy as np
@@ -14,8 +16,33 @@ import numpy as np
 PARAM_NAMES = ("w1_11", "w1_21", "w1_12", "w1_22", "b_11", "b_12", "w2_11", "w2_21", "b_21")
 
 
-class Params(NamedTuple):
-    """An immutable record of the nine parameters, in ``PARAM_NAMES`` order."""
+def _describe(value) -> str:
+    """``nan``, ``'a' (a str)``, ``None (a NoneType)``: what a learner typed, shortened."""
+    text = repr(value)
+    if len(text) > 40:
+        text = text[:37] + "..."
+    if isinstance(value, (float, np.floating)):  # nan, inf, -inf: the value says it all
+        return repr(float(value))
+    kind = type(value).__name__
+    return f"{text} ({'an' if kind[:1] in 'aeiouAEIOU' else 'a'} {kind})"
+
+
+def _checked(name, value) -> float:
+    """``value`` as a finite Python float, or a ValueError naming the parameter."""
+    if isinstance(value, np.ndarray) and value.shape == () and value.dtype.kind in "iuf":
+        value = value.item()  # a 0-d numeric array counts as its number
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        try:
+            number = float(value)
+        except (OverflowError, ValueError):  # an int beyond the float range
+            number = math.inf
+        if math.isfinite(number):
+            return number
+    raise ValueError(f"params: {name} must be a finite number, got {_describe(value)}")
+
+
+class _ParamsFields(NamedTuple):
+    """The field layout of ``Params`` (a NamedTuple cannot define ``__new__`` itself)."""
 
     w1_11: float  # input 1 (iq)   -> hidden neuron 1
     w1_21: float  # input 2 (cgpa) -> hidden neuron 1
@@ -26,6 +53,29 @@ class Params(NamedTuple):
     w2_11: float  # hidden neuron 1 -> output
     w2_21: float  # hidden neuron 2 -> output
     b_21: float  # bias of the output neuron
+
+
+class Params(_ParamsFields):
+    """An immutable record of the nine parameters, in ``PARAM_NAMES`` order.
+
+    Every way of building one (``Params(...)``, ``from_dict``, ``from_array``, ``as_params``, ``replace``,
+    ``_make``) checks each value here, once: it must be a finite real number (an int, a float or a numpy
+    number; not a bool, a string or None), and is stored as a Python float. Anything else is a ValueError
+    naming the parameter, e.g. "params: w1_21 must be a finite number, got nan".
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, w1_11, w1_21, w1_12, w1_22, b_11, b_12, w2_11, w2_21, b_21):
+        values = (w1_11, w1_21, w1_12, w1_22, b_11, b_12, w2_11, w2_21, b_21)
+        return tuple.__new__(cls, [_checked(n, v) for n, v in zip(PARAM_NAMES, values)])
+
+    @classmethod
+    def _make(cls, iterable) -> Params:  # NamedTuple's own _make (used by _replace) would skip the check
+        values = tuple(iterable)
+        if len(values) != len(PARAM_NAMES):
+            raise TypeError(f"Params takes 9 values, got {len(values)}")
+        return cls(*values)
 
     @classmethod
     def notes_init(cls) -> Params:
@@ -56,13 +106,10 @@ class Params(NamedTuple):
     @classmethod
     def from_array(cls, values) -> Params:
         """Build from nine numbers in ``PARAM_NAMES`` order (a list or a flat numpy array)."""
-        arr = np.asarray(values, dtype=float)
+        arr = np.asarray(values, dtype=object)  # object: each value keeps its type, for Params' message
         if arr.shape != (9,):
             raise ValueError(f"params: expected 9 values in PARAM_NAMES order, got shape {arr.shape}")
-        bad = [n for n, v in zip(PARAM_NAMES, arr) if not math.isfinite(v)]
-        if bad:
-            raise ValueError(f"params: non-finite value for {', '.join(bad)}")
-        return cls(*(float(v) for v in arr))
+        return cls(*arr.tolist())  # Params checks each value (finite number) and names the first bad one
 
     def to_dict(self) -> dict:
         """``{name: value}`` in ``PARAM_NAMES`` order."""
@@ -81,12 +128,22 @@ class Params(NamedTuple):
 
 
 def as_params(params) -> Params:
-    """Accept a ``Params``, a mapping of the nine names, or nine numbers; reject anything else clearly."""
+    """Accept a ``Params``, a mapping of the nine names, or nine numbers; reject anything else clearly.
+
+    A wrong form (not nine values) says what is expected; nine values of which one is not a finite number get
+    ``Params``' own message naming that parameter.
+    """
     if isinstance(params, Params):
         return params
-    if isinstance(params, dict):
+    if isinstance(params, Mapping):
         return Params.from_dict(params)
     try:
-        return Params.from_array(params)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"params: expected a Params, a dict of {PARAM_NAMES} or 9 numbers ({err})") from None
+        shape = np.shape(params)
+    except ValueError:  # ragged nesting
+        shape = None
+    if shape != (9,):
+        try:
+            return Params.from_array(params)  # raises: say what the form should be
+        except (TypeError, ValueError) as err:
+            raise ValueError(f"params: expected a Params, a dict of {PARAM_NAMES} or 9 numbers ({err})") from None
+    return Params.from_array(params)

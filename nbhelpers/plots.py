@@ -126,10 +126,8 @@ def use_log_scale(ax, axis="y", **kwargs):
 
 
 def divergence_message(history: History) -> str | None:
-    """The sentence a learner sees when training blew up, or None."""
-    if history.diverged_at is None:
-        return None
-    return f"diverged at epoch {history.diverged_at}, try a smaller η"
+    """The sentence a learner sees when training stopped early (``History.advice``: why, and what to change)."""
+    return history.advice
 
 
 def say(ax, text, color=COLORS["bad"]):
@@ -144,7 +142,7 @@ def plot_loss_curve(history: History, ax=None, label=None, color=None):
     ax = axes_or_new(ax)
     losses = np.asarray(history.losses, dtype=float)
     ok = np.isfinite(losses) & (losses <= 1e12)
-    epochs = np.arange(len(losses))
+    epochs = np.asarray(history.recorded)  # every epoch, or every k-th of a very long run
     (line,) = ax.plot(epochs[ok], losses[ok], marker="o" if ok.sum() < 30 else None, label=label, color=color)
     ax.set_xlim(0, max(round_up(history.epochs), ax.get_xlim()[1] if len(ax.lines) > 1 else 0))
     shown = np.concatenate([np.asarray(ln.get_ydata(), dtype=float) for ln in ax.lines])  # every curve on ax
@@ -265,7 +263,7 @@ def plot_trajectories(history: History, names=("w1_11", "w1_12"), ax=None):
     for i, name in enumerate(names):
         values = history.trajectory(name)
         ok = np.isfinite(values)
-        lines[name] = ax.plot(np.arange(len(values))[ok], values[ok], styles[i % 4], label=SYMBOLS[name])[0]
+        lines[name] = ax.plot(np.asarray(history.recorded)[ok], values[ok], styles[i % 4], label=SYMBOLS[name])[0]
     ax.set_xlabel("epoch")
     ax.set_ylabel("parameter value")
     ax.legend()

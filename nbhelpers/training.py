@@ -6,12 +6,19 @@ All nine derivatives of one step come from one forward pass (``chain_rule``); on
 parameters updated. (Updating w^2 first and using the new w^2 for the w^1 derivatives is a known bug.)
 The loop runs on Python floats: for four rows that is several times faster than numpy arrays, and
 overflow turns into inf/nan quietly, which ``train`` reports as ``diverged_at`` instead of a warning.
+
+A long run shows a progress bar (``tqdm``, an optional dependency: ``pip install nbhelpers[progress]``),
+keeps its memory bounded (``History`` records at most about ``MAX_RECORDS`` epochs, as numpy arrays), and
+stops cleanly on an interrupt (Ctrl-C, or the notebook's stop button), returning what it recorded so far.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
-from typing import NamedTuple
+import numbers
+import operator
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -23,6 +30,11 @@ from .params import PARAM_NAMES, Params, as_params
 from .validate import check_epochs, check_eta, check_hidden, check_task, check_X, check_y
 
 DIVERGENCE_LIMIT = 1e12  # a loss or parameter beyond this (or non-finite) counts as diverged
+MAX_RECORDS = 100_000  # History keeps every epoch of a run of up to this many epochs; beyond, every k-th
+PROGRESS_MIN_UPDATES = 200_000  # progress=None: a bar only for runs of more row updates (epochs x rows) than this
+_TICK_UPDATES = 50_000  # row updates between two updates of the progress bar (tens of milliseconds)
+_CHUNK = 256  # records buffered as float tuples before being packed into the History's arrays
+STOP_REASONS = (None, "loss", "params", "interrupted")
 
 
 def _update(p, grads, eta):
@@ -43,16 +55,67 @@ def _mean_loss(p, rows, out, g):
     return total / len(rows)
 
 
-def _diverged(loss_value, p):
-    """Non-finite or beyond DIVERGENCE_LIMIT (a NaN fails every comparison, so it counts too)."""
+def _out_of_bounds(p):
+    """The first parameter (name, value) that is non-finite or beyond DIVERGENCE_LIMIT, or None."""
+    for name, v in zip(PARAM_NAMES, p):
+        if not abs(v) <= DIVERGENCE_LIMIT:  # a NaN fails the comparison too
+            return name, v
+    return None
+
+
+def _why_stopped(loss_value, p):
+    """"loss" if the mean loss is non-finite or beyond DIVERGENCE_LIMIT, else "params" if a parameter is, else None."""
     if not abs(loss_value) <= DIVERGENCE_LIMIT:
-        return True
-    # max/min skip a NaN that is not first, so the sum (NaN if any entry is NaN or +-inf cancel) checks that
-    return not (max(p) <= DIVERGENCE_LIMIT and min(p) >= -DIVERGENCE_LIMIT and math.isfinite(sum(p)))
+        return "loss"
+    return "params" if _out_of_bounds(p) else None
+
+
+def _number(x) -> str:
+    """A number for a sentence: 19183.5 -> '1.92e4', 1e15 -> '1e15', 3.25 -> '3.25', inf -> 'inf'."""
+    x = float(x)
+    if not math.isfinite(x):
+        return repr(x)
+    if x != 0 and not 1e-3 <= abs(x) < 1e4:
+        mantissa, exponent = f"{x:.2e}".split("e")
+        return f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
+    return f"{x:.3g}"
+
+
+def _advice(reason, diverged_at, loss_value, p, done, epochs, X, y, task):
+    """One sentence naming why the run stopped and what to change (None when it ran every epoch)."""
+    limit = _number(DIVERGENCE_LIMIT)
+    if reason is None:
+        return None
+    if reason == "interrupted":
+        return f"training was interrupted after epoch {done} of {epochs}"
+    if diverged_at == 0:  # the starting point itself is out of bounds: no step size can help
+        if reason == "params":
+            name, value = _out_of_bounds(p)
+            return f"{name} = {_number(value)} at the start is beyond ±{limit}: start from a smaller {name}"
+        if math.isnan(loss_value):
+            start = "the initial loss is not a number (the forward pass overflows)"
+        elif math.isinf(loss_value):
+            start = "the initial loss is already infinite (the forward pass overflows)"
+        else:
+            start = f"the initial loss is already {_number(loss_value)}"
+        if task == "regression" and float(np.mean(np.square(y))) > DIVERGENCE_LIMIT:
+            return f"the targets are so large that {start}: rescale y, e.g. standardise it"
+        if float(np.max(np.abs(X))) > 1e3:
+            return f"{start}: start from smaller weights, or standardise the inputs"
+        return f"{start}: start from smaller weights"
+    if reason == "params":
+        name, value = _out_of_bounds(p)
+        where = f"at epoch {diverged_at}" + (f", beyond ±{limit}," if math.isfinite(value) else "")
+        verb = "reached" if math.isfinite(value) else "became"
+        return f"{name} {verb} {_number(value)} {where} while the mean loss was {_number(loss_value)}: try a smaller η"
+    return f"diverged at epoch {diverged_at}, try a smaller η"  # the loss blew up: the plain η case
 
 
 def sgd_step(params, x, y, eta, task, hidden="linear") -> Params:
-    """One update on one row ``x`` = (iq, cgpa) with target ``y``: returns the new ``Params``."""
+    """One update on one row ``x`` = (iq, cgpa) with target ``y``: returns the new ``Params``.
+
+    A step so large that a new parameter overflows (inf or nan) is a ValueError saying so.
+    """
     p = as_params(params)
     out = OUTPUTS[check_task(task)]
     act = ACTIVATIONS[check_hidden(hidden)]
@@ -60,44 +123,243 @@ def sgd_step(params, x, y, eta, task, hidden="linear") -> Params:
     if not single:
         raise ValueError(f"sgd_step takes one row x of shape (2,), got shape {np.shape(x)}")
     (y,) = check_y(y, 1, task)
+    eta = check_eta(eta)
     grads = chain_rule(p, float(X[0, 0]), float(X[0, 1]), float(y), out.dL_dz, act.g, act.g_prime)
-    return Params(*_update(p, grads, check_eta(eta)))
+    new = _update(p, grads, eta)
+    for name, value, grad in zip(PARAM_NAMES, new, grads):
+        if not math.isfinite(value):
+            raise ValueError(
+                f"sgd_step: the update overflowed: {name} became {value} (dL/d{name} = {_number(grad)}, "
+                f"η = {eta:g}); try a smaller η or smaller parameters"
+            )
+    return Params(*new)
 
 
-class History(NamedTuple):
-    """What ``train`` recorded. Entry 0 is before any update; entry k is after epoch k."""
+class RecordedParams(Sequence):
+    """``history.params``: the recorded parameters, one ``Params`` per recorded epoch, built on demand.
 
-    losses: np.ndarray  # dataset-mean loss, length epochs + 1 (or diverged_at + 1 if training stopped)
-    params: tuple  # the Params after each epoch, same length as losses
-    diverged_at: int | None  # first epoch whose loss or a parameter is non-finite or > 1e12, else None
-    eta: float
-    task: str
-    hidden: str
-    epochs: int  # the number of epochs asked for (more than were run if training diverged)
+    Entry i is the state after epoch ``history.recorded[i]``. ``len``, indexing (negative too), slices
+    (a tuple of ``Params``), iteration and ``==`` (with another record, or a tuple or list of ``Params``)
+    work as on the tuple of ``Params`` this used to be. The record of the epoch where training diverged can
+    hold inf or nan, which no ``Params`` may: indexing it is a ValueError saying so (its raw numbers are in
+    ``history.param_values``); ``history.final`` is the last finite parameters.
+    """
+
+    __slots__ = ("_history",)
+
+    def __init__(self, history: History):
+        self._history = history
+
+    def __len__(self):
+        return len(self._history.param_values)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(len(self))))
+        i = operator.index(index)
+        n = len(self)
+        if not -n <= i < n:
+            raise IndexError(f"history.params[{index}]: only {n} epochs were recorded (0 to {n - 1})")
+        row = self._history.param_values[i]
+        if not np.isfinite(row).all():
+            h = self._history
+            name = PARAM_NAMES[int(np.argmin(np.isfinite(row)))]
+            raise ValueError(
+                f"history.params[{index}] is epoch {h.recorded[i]}, where training diverged: {name} = "
+                f"{row[PARAM_NAMES.index(name)]} is not a finite number, so it is no Params; history.final holds "
+                f"the last finite parameters (epoch {h.final_epoch}), history.param_values[{index}] the raw numbers"
+            )
+        return Params(*row.tolist())
+
+    def __iter__(self):
+        for i in range(len(self)):
+            yield self[i]
+
+    def __eq__(self, other):
+        mine = self._history.param_values
+        if isinstance(other, RecordedParams):
+            return np.array_equal(mine, other._history.param_values, equal_nan=True)
+        if isinstance(other, (tuple, list)):
+            if len(other) != len(mine):
+                return False
+            try:
+                return all(tuple(a) == tuple(b) for a, b in zip(mine.tolist(), other))
+            except TypeError:  # an entry that is not a sequence of numbers
+                return False
+        return NotImplemented
+
+    __hash__ = None
+
+    def __repr__(self):
+        r = self._history.recorded
+        return f"<{len(r)} recorded Params, epochs {r[0]} to {r[-1]}>"
+
+
+def _frozen(values, dtype):
+    arr = np.array(values, dtype=dtype)  # a copy of its own, then read-only
+    arr.flags.writeable = False
+    return arr
+
+
+class History:
+    """What ``train`` recorded: the dataset-mean loss and the nine parameters at each recorded epoch.
+
+    Which epochs: when the run asks for at most ``max_records`` epochs (default ``MAX_RECORDS`` = 100,000),
+    every one, so entry k is the state after epoch k (entry 0 before any update) as it always was. A longer
+    run records every ``stride``-th epoch (stride = ceil(epochs / max_records)), plus the last epoch run and,
+    if it diverged, the one before; ``recorded[i]`` is then the epoch of entry i (``index_of`` finds an
+    epoch's entry). So a History holds at most max_records + 3 entries: under 9 MB, however long the run.
+
+    Fields: ``losses`` (float array), ``param_values`` ((n, 9) float array, PARAM_NAMES order), ``recorded``
+    (int array of epoch numbers; alias ``epoch_numbers``), ``params`` (a ``RecordedParams``: ``params[i]`` is
+    a ``Params``), ``diverged_at``, ``stopped_because``, ``advice``, ``eta``, ``task``, ``hidden``, ``epochs``
+    (asked for), ``stride``. The arrays are read-only.
+    """
+
+    __slots__ = ("losses", "param_values", "recorded", "diverged_at", "stopped_because", "eta", "task", "hidden",
+                 "epochs", "stride", "_advice")  # fmt: skip
+
+    def __init__(self, losses, param_values, recorded, *, diverged_at, eta, task, hidden, epochs, stride=1,
+                 stopped_because=None, advice=None):  # fmt: skip
+        losses = _frozen(losses, float)
+        param_values = _frozen(param_values, float)
+        recorded = _frozen(recorded, np.int64)
+        n = len(losses)
+        if n == 0 or losses.shape != (n,) or param_values.shape != (n, 9) or recorded.shape != (n,):
+            raise ValueError(f"History: expected n >= 1 losses, (n, 9) parameters and n epoch numbers, got "
+                             f"{losses.shape}, {param_values.shape}, {recorded.shape}")  # fmt: skip
+        if stopped_because not in STOP_REASONS:
+            raise ValueError(f"History: stopped_because must be one of {STOP_REASONS}, got {stopped_because!r}")
+        values = {"losses": losses, "param_values": param_values, "recorded": recorded, "diverged_at": diverged_at,
+                  "stopped_because": stopped_because, "eta": eta, "task": task, "hidden": hidden, "epochs": epochs,
+                  "stride": stride, "_advice": advice}  # fmt: skip
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"a History is read-only (cannot set {name!r})")
+
+    def __reduce__(self):  # pickle and copy rebuild it through __init__
+        keywords = {name: getattr(self, name) for name in ("diverged_at", "eta", "task", "hidden", "epochs", "stride",
+                                                           "stopped_because")}  # fmt: skip
+        return _rebuild_history, ((self.losses, self.param_values, self.recorded), {**keywords, "advice": self._advice})
+
+    @property
+    def params(self) -> RecordedParams:
+        """The recorded parameters: ``params[i]`` is the ``Params`` after epoch ``recorded[i]``."""
+        return RecordedParams(self)
+
+    @property
+    def epoch_numbers(self) -> np.ndarray:
+        """The same as ``recorded``: the epoch of each entry."""
+        return self.recorded
+
+    @property
+    def subsampled(self) -> bool:
+        """True when not every epoch was recorded (a run longer than ``max_records`` epochs)."""
+        return self.stride > 1
+
+    @property
+    def interrupted(self) -> bool:
+        """True when an interrupt (KeyboardInterrupt) stopped the run; the record ends at ``epochs_run``."""
+        return self.stopped_because == "interrupted"
+
+    @property
+    def epochs_run(self) -> int:
+        """The last epoch that ran to its end (``diverged_at`` if it diverged): the last recorded epoch."""
+        return int(self.recorded[-1])
+
+    @property
+    def advice(self) -> str | None:
+        """One sentence on why training stopped early and what to change, or None when it ran every epoch.
+
+        - diverged (loss beyond 1e12) at epoch k >= 1: "diverged at epoch k, try a smaller η";
+        - a parameter beyond 1e12 at epoch k >= 1 while the loss was fine: "w2_11 passed 1e12 at epoch k ...";
+        - out of bounds from the start (epoch 0): "the initial loss is already 1e15: start from smaller weights"
+          (or rescale y / standardise the inputs when they are the cause; or "w1_11 = 1e13 at the start ...");
+        - interrupted: "training was interrupted after epoch k of n".
+        """
+        return self._advice
+
+    def index_of(self, epoch: int) -> int:
+        """The entry of ``epoch`` in ``losses``, ``params``, ``param_values``; a ValueError if it was not recorded."""
+        i = int(np.searchsorted(self.recorded, epoch))
+        if i < len(self.recorded) and self.recorded[i] == epoch:
+            return i
+        raise ValueError(f"epoch {epoch} was not recorded: this History keeps epochs 0 to {self.epochs_run} "
+                         f"every {self.stride} (see history.recorded)")  # fmt: skip
+
+    def params_at(self, epoch: int) -> Params:
+        """The ``Params`` after ``epoch`` (which must be recorded)."""
+        return self.params[self.index_of(epoch)]
+
+    def loss_at(self, epoch: int) -> float:
+        """The mean loss after ``epoch`` (which must be recorded)."""
+        return float(self.losses[self.index_of(epoch)])
 
     def trajectory(self, name: str) -> np.ndarray:
-        """One parameter over the epochs, e.g. ``history.trajectory("w1_11")``."""
+        """One parameter over the recorded epochs, e.g. ``history.trajectory("w1_11")`` (x: ``recorded``)."""
         if name not in PARAM_NAMES:
             raise ValueError(f"unknown parameter {name!r}; expected one of {PARAM_NAMES}")
-        i = PARAM_NAMES.index(name)
-        return np.array([p[i] for p in self.params])
+        return self.param_values[:, PARAM_NAMES.index(name)].copy()
 
     @property
     def final_epoch(self) -> int:
-        """The last epoch whose parameters were still finite and within bounds."""
-        return len(self.params) - 1 if self.diverged_at is None else max(self.diverged_at - 1, 0)
+        """The last epoch whose parameters were still finite and within bounds (always recorded)."""
+        return self.epochs_run if self.diverged_at is None else max(self.diverged_at - 1, 0)
 
     @property
     def final(self) -> Params:
-        """The parameters after ``final_epoch``."""
-        return self.params[self.final_epoch]
+        """The parameters after ``final_epoch``: the last finite ones."""
+        return self.params_at(self.final_epoch)
+
+    def __repr__(self):
+        return (f"<History {self.task}, hidden {self.hidden}, η = {self.eta:g}: epochs 0 to {self.epochs_run} of "
+                f"{self.epochs}, {len(self.losses)} recorded (stride {self.stride}), diverged_at={self.diverged_at}, "
+                f"stopped_because={self.stopped_because!r}>")  # fmt: skip
 
 
-def train(X, y, task, params, eta, epochs, hidden="linear", shuffle=False, seed=None) -> History:
+def _rebuild_history(arrays, keywords):
+    return History(*arrays, **keywords)
+
+
+def _progress_bar(epochs):
+    """A tqdm bar (``tqdm.auto``: a widget in a notebook, text in a terminal), or None without tqdm."""
+    try:
+        from tqdm.auto import tqdm
+
+        return tqdm(total=epochs, desc="training", unit=" epochs", unit_scale=True, dynamic_ncols=True)
+    except ImportError:  # the optional dependency is missing (or, in a notebook, its widget)
+        return None
+
+
+def _wants_bar(progress, epochs, n_rows) -> bool:
+    if progress is None:
+        return epochs * n_rows > PROGRESS_MIN_UPDATES
+    if isinstance(progress, (bool, np.bool_)):
+        return bool(progress)
+    raise ValueError(f"progress must be None (a bar for long runs only), True or False, got {progress!r}")
+
+
+def _check_max_records(max_records) -> int:
+    if isinstance(max_records, bool) or not isinstance(max_records, numbers.Integral) or max_records < 1:
+        raise ValueError(f"max_records must be an integer >= 1, got {max_records!r}")
+    return int(max_records)
+
+
+def train(X, y, task, params, eta, epochs, hidden="linear", shuffle=False, seed=None, *, progress=None,
+          max_records=MAX_RECORDS) -> History:  # fmt: skip
     """Per-sample SGD: for each epoch, one ``sgd_step`` per row in order (shuffled if asked, with ``seed``).
 
     Stops at the first epoch whose mean loss or any parameter is non-finite or larger than 1e12
-    (``diverged_at``); emits no warning.
+    (``diverged_at``; ``stopped_because`` says which, ``advice`` what to do); emits no warning. A starting
+    point already out of bounds counts as diverged at epoch 0.
+
+    ``progress``: None shows a progress bar only for a long run (more than ``PROGRESS_MIN_UPDATES`` row
+    updates, epochs x rows), True always, False never; without the optional ``tqdm`` there is no bar.
+    ``max_records``: how many epochs the History records at most (see ``History``).
+    An interrupt (KeyboardInterrupt) stops the run: one line says so and the History so far is returned,
+    with ``stopped_because == "interrupted"``.
     """
     out = OUTPUTS[check_task(task)]
     act = ACTIVATIONS[check_hidden(hidden)]
@@ -106,24 +368,88 @@ def train(X, y, task, params, eta, epochs, hidden="linear", shuffle=False, seed=
     p = as_params(params)
     eta = check_eta(eta)
     epochs = check_epochs(epochs)
+    max_records = _check_max_records(max_records)
     rows = [(float(a), float(b), float(t)) for (a, b), t in zip(X, y)]
+    n_rows = len(rows)
+    show_bar = _wants_bar(progress, epochs, n_rows)
     rng = np.random.default_rng(seed) if shuffle else None
     dL_dz, g, g_prime = out.dL_dz, act.g, act.g_prime
     if act.name == "linear":  # o = z and g' = 1 without calling anything
         g = g_prime = None
+    step, update, mean_loss, isfinite, limit = chain_rule, _update, _mean_loss, math.isfinite, DIVERGENCE_LIMIT
 
-    losses = [_mean_loss(p, rows, out, g)]
-    history = [p]
-    diverged_at = 0 if _diverged(losses[0], p) else None
-    for epoch in range(1, epochs + 1):
-        if diverged_at is not None:
-            break
-        order = rows if rng is None else [rows[i] for i in rng.permutation(len(rows))]
-        for x1, x2, t in order:
-            p = _update(p, chain_rule(p, x1, x2, t, dL_dz, g, g_prime), eta)
-        losses.append(_mean_loss(p, rows, out, g))
-        history.append(p)
-        if _diverged(losses[-1], p):
-            diverged_at = epoch
-    params_history = tuple(map(Params._make, history))
-    return History(np.array(losses), params_history, diverged_at, eta, task, act.name, epochs)
+    # Record epochs 0, stride, 2 stride, ... : buffered as tuples, packed into the arrays every _CHUNK records.
+    stride = 1 if epochs <= max_records else -(-epochs // max_records)
+    size = epochs // stride + 3  # the regular records, and room for two more (see below)
+    loss_values, param_values = np.empty(size), np.empty((size, 9))
+    packed = 0  # records already in the arrays
+    loss = mean_loss(p, rows, out, g)
+    buf_l, buf_p = [loss], [tuple(p)]
+    last_p, last_loss, done = p, loss, 0  # the last epoch that ran to its end and passed the bounds check
+    reason = _why_stopped(loss, p)
+    diverged_at = 0 if reason else None
+    bar = _progress_bar(epochs) if show_bar else None
+    tick = max(1, _TICK_UPDATES // n_rows) if bar is not None else epochs + 1  # bar updates: every `tick` epochs
+    next_record, next_tick, shown = stride, tick, 0
+    next_event = min(next_record, next_tick)
+    try:
+        for epoch in range(1, epochs + 1 if reason is None else 1):
+            order = rows if rng is None else [rows[i] for i in rng.permutation(n_rows)]
+            for x1, x2, t in order:
+                p = update(p, step(p, x1, x2, t, dL_dz, g, g_prime), eta)
+            loss = mean_loss(p, rows, out, g)
+            # diverged: the loss or a parameter non-finite or beyond the limit (max/min skip a NaN that is not
+            # first, so the sum checks that: NaN if any entry is NaN, or +-inf cancel)
+            if not (abs(loss) <= limit and max(p) <= limit and min(p) >= -limit and isfinite(sum(p))):
+                diverged_at, reason = epoch, ("loss" if not abs(loss) <= limit else "params")
+                break
+            last_p, last_loss, done = p, loss, epoch
+            if epoch == next_event:  # one integer comparison per epoch for the records and the bar
+                if epoch == next_record:
+                    buf_l.append(loss)
+                    buf_p.append(p)
+                    next_record += stride
+                    if len(buf_p) >= _CHUNK:
+                        end = packed + len(buf_p)
+                        _pack(loss_values, param_values, packed, end, buf_l, buf_p)
+                        packed, buf_l, buf_p = end, [], []
+                if epoch == next_tick:
+                    bar.update(epoch - shown)
+                    shown, next_tick = epoch, next_tick + tick
+                next_event = next_record if next_record < next_tick else next_tick
+    except KeyboardInterrupt:
+        reason, diverged_at = "interrupted", None
+        del buf_l[len(buf_p):], buf_p[len(buf_l):]  # a record half-appended when the interrupt came
+    finally:
+        if bar is not None:
+            bar.update(done - shown)
+            bar.close()
+
+    # the entries off the stride: the last finite epoch (the end, the interrupt, or the one before divergence)
+    # and the diverged epoch itself
+    n_regular = packed + len(buf_p)
+    extra = []
+    if (n_regular - 1) * stride != done:
+        extra.append((done, last_loss, tuple(last_p)))
+    if diverged_at:
+        extra.append((diverged_at, loss, tuple(p)))
+    end = n_regular + len(extra)
+    _pack(loss_values, param_values, packed, n_regular, buf_l, buf_p)
+    _pack(loss_values, param_values, n_regular, end, [e[1] for e in extra], [e[2] for e in extra])
+    recorded = np.concatenate([np.arange(n_regular, dtype=np.int64) * stride,
+                               np.array([e[0] for e in extra], dtype=np.int64)])  # fmt: skip
+    advice = _advice(reason, diverged_at, loss, p if reason != "interrupted" else last_p, done, epochs, X, y, task)
+    history = History(loss_values[:end], param_values[:end], recorded, diverged_at=diverged_at,
+                      eta=eta, task=task, hidden=act.name, epochs=epochs, stride=stride, stopped_because=reason,
+                      advice=advice)  # fmt: skip
+    if reason == "interrupted":
+        print(f"training interrupted after epoch {done} of {epochs}; returning the history so far")
+    return history
+
+
+def _pack(loss_values, param_values, start, end, losses, params):
+    """Write buffered records (floats, 9-tuples) into rows start:end of the arrays."""
+    if end > start:
+        loss_values[start:end] = losses
+        flat = np.fromiter(itertools.chain.from_iterable(params), dtype=float, count=9 * (end - start))
+        param_values[start:end] = flat.reshape(-1, 9)

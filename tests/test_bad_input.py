@@ -294,13 +294,20 @@ def test_params_wrong_length(values):
 def test_params_non_finite(bad):
     values = list(P)
     values[6] = bad
-    with pytest.raises(ValueError, match=r"params: non-finite value for w2_11"):
+    # one message for every way in (Params checks each value itself): it names the parameter and the value
+    with pytest.raises(ValueError, match=rf"params: w2_11 must be a finite number, got {bad}"):
         nb.Params.from_array(values)
-    with pytest.raises(ValueError, match=r"non-finite value for w2_11"):
+    with pytest.raises(ValueError, match=rf"params: w2_11 must be a finite number, got {bad}"):
         nb.sgd_step(values, [80, 8], 8, 1e-5, "regression")
 
 
-@pytest.mark.parametrize("params", ["notes", None, 3.0, ["a"] * 9], ids=repr)
+def test_params_nine_values_one_not_a_number():
+    # nine values of the right form: the message names the bad one instead of restating the expected form
+    with pytest.raises(ValueError, match=r"params: w1_11 must be a finite number, got 'a' \(a str\)"):
+        nb.forward(["a"] * 9, [80, 8], "regression")
+
+
+@pytest.mark.parametrize("params", ["notes", None, 3.0], ids=repr)
 def test_params_not_numbers(params):
     with pytest.raises(ValueError, match=r"params: expected a Params, a dict of .* or 9 numbers"):
         nb.forward(params, [80, 8], "regression")

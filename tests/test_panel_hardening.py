@@ -343,3 +343,17 @@ def test_params_code_reproduces_the_sliders():
     panel.params_ui.seed.value = 5
     panel.params_ui.random_button.click()
     assert eval(panel.params_code(), {"nb": nb}) == panel.params_ui.params()
+
+
+# --- long runs: recorded every k-th epoch -----------------------------------------------------------------------
+def test_a_subsampled_history_is_plotted_and_replayed_at_its_recorded_epochs():
+    X = nb.standardise(CLS.X)
+    history = nb.train(X, CLS.y, "classification", nb.Params.random(2), eta=0.1, epochs=1000, max_records=100)
+    assert history.stride == 10
+    line = plots.plot_loss_curve(history, ax=plots.panel_figure(1)[1][0])["line"]
+    assert np.array_equal(line.get_xdata(), np.arange(0, 1001, 10))
+    scrubber = classification.EpochScrubber(history, CLS, nb.fit_scaler(CLS.X))
+    assert scrubber.epoch.step == 10 and scrubber.epoch.max == 1000
+    scrubber.set(epoch=550)
+    assert scrubber.figure.axes[1].get_title() == f"epoch 550: mean J = {history.loss_at(550):.4g}"
+    assert tuple(scrubber.marker.get_data()[0]) == (550,)
