@@ -357,3 +357,17 @@ def test_a_subsampled_history_is_plotted_and_replayed_at_its_recorded_epochs():
     scrubber.set(epoch=550)
     assert scrubber.figure.axes[1].get_title() == f"epoch 550: mean J = {history.loss_at(550):.4g}"
     assert tuple(scrubber.marker.get_data()[0]) == (550,)
+
+
+def test_redraws_do_not_accumulate_legend_entries_or_artists():
+    """wipe() leaves nothing behind: the tenth redraw draws what the first did (bars live in ax.containers too)."""
+    for panel in (panels.GradientPanel(REG), panels.ForwardPanel(REG), panels.TrainingPanel(REG)):
+        def census():
+            return [(len(ax.containers), len(ax.patches), len(ax.lines), len(ax.collections), len(ax.texts),
+                     [t.get_text() for t in ax.get_legend().texts] if ax.get_legend() else None)
+                    for ax in panel.figure.axes]  # fmt: skip
+
+        first = census()
+        for value in (0.5, 1.5, 0.5, 1.0):
+            panel.set(w2_11=value)
+        assert census() == first
