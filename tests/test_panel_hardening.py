@@ -361,13 +361,13 @@ def test_a_subsampled_history_is_plotted_and_replayed_at_its_recorded_epochs():
 
 def test_redraws_do_not_accumulate_legend_entries_or_artists():
     """wipe() leaves nothing behind: the tenth redraw draws what the first did (bars live in ax.containers too)."""
-    for panel in (panels.GradientPanel(REG), panels.ForwardPanel(REG), panels.TrainingPanel(REG)):
-        def census():
-            return [(len(ax.containers), len(ax.patches), len(ax.lines), len(ax.collections), len(ax.texts),
-                     [t.get_text() for t in ax.get_legend().texts] if ax.get_legend() else None)
-                    for ax in panel.figure.axes]  # fmt: skip
+    def census(panel):
+        return [(len(ax.containers), len(ax.patches), len(ax.lines), len(ax.collections), len(ax.texts),
+                 [t.get_text() for t in ax.get_legend().texts] if ax.get_legend() else None)
+                for ax in panel.figure.axes]  # fmt: skip
 
-        first = census()
+    for panel in (panels.GradientPanel(REG), panels.ForwardPanel(REG), panels.TrainingPanel(REG)):
+        first = census(panel)
         for value in (0.5, 1.5, 0.5, 1.0):
             panel.set(w2_11=value)
-        assert census() == first
+        assert census(panel) == first
