@@ -371,3 +371,22 @@ def test_redraws_do_not_accumulate_legend_entries_or_artists():
         for value in (0.5, 1.5, 0.5, 1.0):
             panel.set(w2_11=value)
         assert census(panel) == first
+
+
+def test_a_pasted_legend_keeps_its_border():
+    """After redraws that paste the legend's pixels back, the legend looks exactly as in a full draw."""
+    import io
+
+    from PIL import Image
+
+    panel = panels.TrainingPanel(REG, eta=1e-5, epochs=100)
+    for eta in (2e-6, 1e-5, 2e-6):
+        panel.set(eta=eta)
+    shown = np.asarray(Image.open(io.BytesIO(panel.view.image.value)))
+    full = np.asarray(Image.open(io.BytesIO(fresh_png(panel))))
+    legend = panel.figure.axes[1].get_legend()
+    box = legend.get_window_extent().padded(1)
+    height = shown.shape[0]
+    rows = slice(int(height - box.y1), int(np.ceil(height - box.y0)))
+    cols = slice(int(box.x0), int(np.ceil(box.x1)))
+    assert np.array_equal(shown[rows, cols], full[rows, cols])
