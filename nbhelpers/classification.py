@@ -253,7 +253,7 @@ class EpochScrubber(Panel):
                                        layout=widgets.Layout(width="520px"))  # fmt: skip
         self.controls = {"epoch": self.epoch}
         self._watch([self.epoch])
-        self.view = FigureView(panel_figure(2, (12, 4.5))[0])
+        self.view = FigureView(panel_figure(2, (13, 4.5))[0])
         left, _ = self.figure.axes
         plot_loss_curve(history, ax=left)  # drawn once; only the marker moves
         (self.marker,) = left.plot([0], [history.losses[0]], "o", color="k", markersize=11, zorder=4)

@@ -349,7 +349,7 @@ class ForwardPanel(Panel):
         self.data, self.hidden = data, hidden
         self.params_ui = ParamControls(params or Params.notes_init(), title="parameters")
         self.controls = dict(self.params_ui.sliders)
-        self.view = FigureView(panel_figure(2, (12, 4.5))[0])
+        self.view = FigureView(panel_figure(2, (13, 4.5))[0])
         self._wire_params(self.params_ui)
         self.widget = widgets.VBox([self.params_ui.box, self.view.image, self._caption()])
         self.redraw()
@@ -396,7 +396,7 @@ class TrainingPanel(Panel):
                          **self.params_ui.sliders}  # fmt: skip
         self._watch([self.eta, self.epochs, self.standardise, *choices.values()])
         self._wire_params(self.params_ui)
-        self.view = FigureView(panel_figure(2, (12, 4.5))[0])
+        self.view = FigureView(panel_figure(2, (13, 4.5))[0])
         epochs_row = widgets.HBox([self.epochs, self.epochs_box.text, self.epochs_box.note])
         top = [self.standardise] + ([self.hidden] if hidden_choice else [])
         self.widget = widgets.VBox([widgets.HBox([self.eta]), epochs_row, widgets.HBox(top), self.params_ui.box,
@@ -449,7 +449,7 @@ class GradientPanel(Panel):
         self._watch([self.row])
         self._wire_params(self.params_ui)
         self.table = widgets.HTML()
-        self.view = FigureView(panel_figure(1, (12, 3.6))[0])
+        self.view = FigureView(panel_figure(1, (13, 3.6))[0])
         self.widget = widgets.VBox([self.row, self.params_ui.box, self.table, self.view.image, self._caption()])
         self.rows = None
         self.redraw()

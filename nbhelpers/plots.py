@@ -45,7 +45,7 @@ def axes_or_new(ax, figsize=(7, 4.5)):
     return ax
 
 
-def panel_figure(ncols=2, figsize=(12, 4.5)) -> tuple[Figure, list]:
+def panel_figure(ncols=2, figsize=(13, 4.5)) -> tuple[Figure, list]:
     """A pyplot-free figure for a widget panel (nothing is displayed or kept by pyplot).
 
     Fixed margins rather than a layout engine: constrained layout doubles the redraw time of a panel.
@@ -53,7 +53,7 @@ def panel_figure(ncols=2, figsize=(12, 4.5)) -> tuple[Figure, list]:
     fig = Figure(figsize=figsize, dpi=80)
     axes = fig.subplots(1, ncols)
     # room for a two-line title above, and for the legend (outside, LEGEND) right of the last axes
-    fig.subplots_adjust(left=0.07, right=0.84, bottom=0.14, top=0.86, wspace=0.25)
+    fig.subplots_adjust(left=0.07, right=0.8, bottom=0.14, top=0.86, wspace=0.25)
     return fig, list(np.atleast_1d(axes))
 
 
@@ -194,8 +194,10 @@ def plot_fit(params, X, y, hidden="linear", scaler=None, ax=None, names=("iq", "
     a, b = trend(X[:, 0], X[:, 1])
     line_X = np.column_stack([line_x1, a + b * line_x1])
     line_in = line_X if scaler is None else scaler.transform(line_X)
+    scale = float(np.abs(X[:, 1]).max()) or 1.0
+    line = f"{b:.3g}·{names[0]}" + ("" if abs(a) < 1e-9 * scale else f" {'+' if a > 0 else '−'} {abs(a):.3g}")
     model = ax.plot(line_x1, forward(params, line_in, "regression", hidden).y_hat, color=COLORS["out"],
-                    alpha=0.5, label=f"ŷ along the data's\n{names[1]} ≈ {a:.3g} + {b:.3g}·{names[0]}")[0]  # fmt: skip
+                    alpha=0.5, label=f"ŷ along the data's trend\n{names[1]} ≈ {line}")[0]  # fmt: skip
     few = len(y) <= MANY_ROWS
     resid = None
     if few:  # beyond MANY_ROWS the gap between the two markers shows the error (10,000 lines cost a second)

@@ -206,6 +206,7 @@ def check_truthful(fig, where):
                  (pts[:, 1] <= ax.bbox.y1 + 1)  # fmt: skip
         for legend in legends:
             box = legend.get_window_extent(renderer)
+            assert box.x0 >= 0 and box.x1 <= width and box.y0 >= 0 and box.y1 <= height, f"{where}: legend clipped"
             covered = inside & (pts[:, 0] > box.x0) & (pts[:, 0] < box.x1) & (pts[:, 1] > box.y0) & (pts[:, 1] < box.y1)
             assert not covered.any(), f"{where}: a legend covers {covered.sum()} data point(s)"
         for title in (ax.title, ax._left_title, ax._right_title):
