@@ -42,7 +42,7 @@ GROUPS = (
 WEIGHT_RANGE = (-2.0, 2.0, 0.01)  # min, max, step of every weight slider
 BIAS_RANGE = (-10.0, 10.0, 0.05)  # of every bias slider
 MAX_ROWS = 10_000  # the most rows a panel draws (a learner's own CSV can be larger: take a sample)
-UPDATE_BUDGET = 40_000  # the training panel's epochs slider stops where epochs x rows would pass this
+UPDATE_BUDGET = 30_000  # the training panel's epochs slider stops where epochs x rows would pass this
 SLIDER_LAYOUT = widgets.Layout(width="300px")
 STYLE = {"description_width": "60px"}
 RERUN_HINT = "if its controls do nothing, run this cell again (the panel lives in the running kernel)"

@@ -336,3 +336,19 @@ def test_a_parameter_that_passes_the_limit_while_the_loss_is_fine_is_named():
     assert h.diverged_at == 1 and h.stopped_because == "params" and h.losses[-1] < 1e12
     assert re.fullmatch(r"\w+ reached -?\d(\.\d+)?e\d+ at epoch 1, beyond ±1e12, while the mean loss was \S+: "
                         r"try a smaller η", h.advice), h.advice  # fmt: skip
+
+
+@pytest.mark.parametrize("task", ["regression", "classification"])
+@pytest.mark.parametrize("hidden", ["linear", "tanh"])
+def test_many_rows_record_the_same_mean_loss_as_nb_loss(task, hidden):
+    """Beyond 64 rows train computes each epoch's mean loss with numpy: it must equal nb.loss at the recorded
+    parameters, and a diverging run must still stop quietly with the right advice."""
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(200, 2))
+    y = (X[:, 0] + X[:, 1] > 0).astype(float) if task == "classification" else X @ [1.5, -0.5] + 0.3
+    h = nb.train(X, y, task, nb.Params.random(1), 0.05, 6, hidden=hidden)
+    expected = [nb.loss(h.params[k], X, y, task, hidden) for k in range(len(h.params))]
+    assert np.allclose(h.losses, expected, rtol=1e-12, atol=0)
+    if task == "regression":
+        big = nb.train(X * 1e3, y, task, nb.Params.notes_init(), 1.0, 5, hidden=hidden)
+        assert big.diverged_at is not None and big.advice
