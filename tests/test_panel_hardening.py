@@ -393,3 +393,41 @@ def test_a_pasted_legend_keeps_its_border():
     rows = slice(int(height - box.y1), int(np.ceil(height - box.y0)))
     cols = slice(int(box.x0), int(np.ceil(box.x1)))
     assert np.array_equal(shown[rows, cols], full[rows, cols])
+
+
+@pytest.mark.parametrize("make,moves", [
+    (lambda: panels.TrainingPanel(REG), [{"eta": 3e-6}, {"eta": 1e-5}, {"eta": 2e-5}, {"standardise": True},
+                                         {"eta": 3e-2}, {"eta": 1e-5}]),
+    (lambda: panels.ForwardPanel(CLS), [{"w1_11": 0.5}, {"w1_11": 0.9}, {"w2_11": 0.3}, {"b_21": -10.0}]),
+    (lambda: panels.ForwardPanel(REG), [{"w1_11": 0.5}, {"w2_11": -1.0}, {"b_21": 10.0}, {"w1_11": 1.0}]),
+    (lambda: panels.GradientPanel(REG), [{"w2_11": 0.5}, {"w2_11": 1.5}, {"row": 3}, {"w1_11": -2.0}]),
+])  # fmt: skip
+def test_the_picture_shown_after_changes_is_the_one_a_fresh_panel_shows(make, moves):
+    """The PNG in the page (blitted: cached frames, data redrawn) equals, pixel for pixel, what a panel built at the
+    same values shows."""
+    import io
+
+    from PIL import Image
+
+    panel = make()
+    for move in moves:  # after every move: the renderer redraws the data, one axes' frame, or everything
+        panel.set(**move)
+        fresh = make()
+        with fresh.hold():
+            for name, value in panel.settings().items():
+                fresh.controls[name].value = value
+        shown, expected = (np.asarray(Image.open(io.BytesIO(p.view.image.value))) for p in (panel, fresh))
+        assert shown.shape == expected.shape
+        differ = int((shown != expected).any(axis=2).sum())
+        assert differ == 0, f"after {move}: {differ} pixels differ from a fresh panel's picture"
+
+
+def test_a_change_of_one_axes_redraws_only_that_axes_frame():
+    """η from 1e-5 to 3e-6 changes the loss axis (decades) but not the fit's: one frame drawn again, not the figure."""
+    panel = panels.TrainingPanel(REG, eta=1e-5, epochs=100)
+    renderer = panel.view.renderer
+    fit_limits = panel.figure.axes[1].get_ylim()
+    before = panel.figure.axes[0].get_ylim()
+    panel.set(eta=3e-6)
+    assert panel.figure.axes[0].get_ylim() != before and panel.figure.axes[1].get_ylim() == fit_limits
+    assert (renderer.full_draws, renderer.frame_redraws) == (1, 1)
