@@ -84,14 +84,19 @@ def new_page(chromium):
     return context, page
 
 
-@pytest.fixture
-def page(lab, chromium):
+def one_page(chromium):
+    """A page in a fresh browser context (None without Chromium), closed after its user is done."""
     if chromium is None:
         yield None
         return
     context, page = new_page(chromium)
     yield page
     context.close()
+
+
+@pytest.fixture
+def page(lab, chromium):
+    yield from one_page(chromium)
 
 
 @dataclass
@@ -117,12 +122,7 @@ def report(what: str, problems: list[str], timings: dict | None = None) -> str:
 @pytest.fixture(scope="module")
 def lab_page(lab, chromium):
     """One page for the notebooks below, in turn: JupyterLab loads once, the notebooks open in it one by one."""
-    if chromium is None:
-        yield None
-        return
-    context, page = new_page(chromium)
-    yield page
-    context.close()
+    yield from one_page(chromium)
 
 
 @pytest.fixture(scope="module", params=NAMES)
