@@ -79,10 +79,16 @@ def _out_of_bounds(p):
 
 
 def _why_stopped(loss_value, p):
-    """"loss" if the mean loss is non-finite or beyond DIVERGENCE_LIMIT, else "params" if a parameter is, else None."""
+    """"loss" if the mean loss is non-finite or beyond DIVERGENCE_LIMIT, else "params" if a parameter is, else None.
+
+    On train's hot path once per epoch: max/min skip a NaN that is not first, so the sum checks that (NaN if any
+    entry is NaN, or +-inf cancel).
+    """
     if not abs(loss_value) <= DIVERGENCE_LIMIT:
         return "loss"
-    return "params" if _out_of_bounds(p) else None
+    if max(p) <= DIVERGENCE_LIMIT and min(p) >= -DIVERGENCE_LIMIT and math.isfinite(sum(p)):
+        return None
+    return "params"
 
 
 def _number(x) -> str:
@@ -391,7 +397,7 @@ def train(X, y, task, params, eta, epochs, hidden="linear", shuffle=False, seed=
     dL_dz, g, g_prime = out.dL_dz, act.g, act.g_prime
     if act.name == "linear":  # o = z and g' = 1 without calling anything
         g = g_prime = None
-    step, update, mean_loss, isfinite, limit = chain_rule, _update, _mean_loss, math.isfinite, DIVERGENCE_LIMIT
+    step, update, mean_loss, why_stopped = chain_rule, _update, _mean_loss, _why_stopped
     if len(rows) > _ARRAY_LOSS_ROWS:  # a learner's larger file: the epoch's mean loss in one numpy pass
         mean_loss = _array_mean_loss(X, y, out, act)
 
@@ -415,10 +421,9 @@ def train(X, y, task, params, eta, epochs, hidden="linear", shuffle=False, seed=
             for x1, x2, t in order:
                 p = update(p, step(p, x1, x2, t, dL_dz, g, g_prime), eta)
             loss = mean_loss(p, rows, out, g)
-            # diverged: the loss or a parameter non-finite or beyond the limit (max/min skip a NaN that is not
-            # first, so the sum checks that: NaN if any entry is NaN, or +-inf cancel)
-            if not (abs(loss) <= limit and max(p) <= limit and min(p) >= -limit and isfinite(sum(p))):
-                diverged_at, reason = epoch, ("loss" if not abs(loss) <= limit else "params")
+            reason = why_stopped(loss, p)
+            if reason:
+                diverged_at = epoch
                 break
             last_p, last_loss, done = p, loss, epoch
             if epoch == next_event:  # one integer comparison per epoch for the records and the bar
