@@ -214,11 +214,10 @@ class ParamControls:
         return Params(*(float(self.sliders[n].value) for n in PARAM_NAMES))
 
     def random_preset(self) -> Params:
-        """``Params.random(seed)`` on the sliders' grid (and within their ranges): what "random init" sets."""
-        drawn = Params.random(self.seed.value)
+        """``Params.random(seed)``: what "random init" sets (the sliders round it to their steps and ranges)."""
         self.preset_note.value = (f"<small>seed {self.seed.value}: weights from N(0, 0.5²), rounded to the "
                                   f"sliders' steps</small>")  # fmt: skip
-        return Params(*(snap(v, *slider_range(n)) for n, v in zip(PARAM_NAMES, drawn)))
+        return Params.random(self.seed.value)
 
     def widgets(self):
         return list(self.sliders.values())
