@@ -9,7 +9,6 @@ row control) is moved back and forth N times; each move is timed from ``set`` to
 
 from __future__ import annotations
 
-import importlib
 import statistics
 import sys
 import time
@@ -69,16 +68,18 @@ def large_cases(n=10_000):
     return cases
 
 
-def extra_cases():
-    """Panels defined by other modules (the classification notebooks), if they provide ``benchmark_cases``."""
-    cases = []
-    for module in ("nbhelpers.classification", "nbhelpers.lessons"):
-        try:
-            mod = importlib.import_module(module)
-        except ImportError:
-            continue
-        cases += list(getattr(mod, "benchmark_cases", lambda: [])())
-    return cases
+def notebook_04_cases():
+    """The panels of notebook 04, built as the notebook builds them."""
+    data = nb.load_dataset("classification")
+    scaler = nb.fit_scaler(data.X)
+    history = nb.train(scaler.transform(data.X), data.y, "classification", nb.Params.random(2), eta=0.1, epochs=100)
+    return [
+        ("04 EpochScrubber", panels.EpochScrubber(history, data, scaler), "epoch", (1, 50)),
+        ("04 ClassificationTrainingPanel", panels.ClassificationTrainingPanel(data, eta=1e-3), "eta", (1e-3, 2e-3)),
+        ("04 ClassificationTrainingPanel", panels.ClassificationTrainingPanel(data, eta=1e-3), "hidden",
+         ("linear", "tanh")),
+        ("04 ClassificationTrainingPanel", panels.ClassificationTrainingPanel(data, eta=1e-3), "w1_11", (0.5, 1.0)),
+    ]
 
 
 def time_moves(panel, control, values):
@@ -95,7 +96,7 @@ def main():
           f"({LARGE_TARGET_MS} ms on a learner's 10,000-row file)")
     print(f"{'panel':60s} {'control':9s} {'p50':>7s} {'p95':>7s} {'max':>7s}  target")
     worst = 0.0
-    for label, panel, control, values in core_cases() + extra_cases() + large_cases():
+    for label, panel, control, values in core_cases() + notebook_04_cases() + large_cases():
         t = sorted(time_moves(panel, control, values))
         p50, p95 = statistics.median(t), t[int(0.95 * (len(t) - 1))]
         target = LARGE_TARGET_MS if "rows" in label else TARGET_MS

@@ -19,14 +19,21 @@ L, J               loss        (y - y_hat)^2, or binary cross-entropy
 eta                eta         learning rate
 =================  ==========  =================================================
 
-Importing this package changes no global state (no plotting style, no seeds).
+Importing this package changes no global state (no plotting style, no seeds), and imports no widget code: the
+layers, each importing only the ones above it in this list (README.md, "Architecture"):
+
+1. data and parameters: ``params``, ``notation`` (the symbol tables), ``validate``, ``data``
+2. the network math: ``activations``, ``loss_functions``, ``arguments``, ``network``, ``backprop``, ``training``
+3. computations for the lessons: ``lessons``
+4. pictures and tables: ``plots`` (a package), ``tables``
+5. widget panels: ``panels`` (a package; the only importer of ipywidgets)
 """
 
 from .backprop import chain_rule, gradient_check, gradients, numerical_gradients, relative_error
 from .data import Dataset, Scaler, fit_scaler, load_csv, load_dataset, standardise
 from .network import Forward, forward, loss, losses
 from .params import PARAM_NAMES, Params
-from .style import use_notebook_style
+from .plots.style import use_notebook_style
 from .training import DIVERGENCE_LIMIT, History, sgd_step, train
 from .validate import HIDDEN, TASKS
 

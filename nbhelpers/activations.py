@@ -37,9 +37,18 @@ def sigmoid_array(z):
 
 
 def sigmoid_prime_array(z):
-    """sigma'(z) = sigma(z) (1 - sigma(z))"""
+    """sigma'(z) = sigma(z) (1 - sigma(z)), computed as the notes write it: 0.0 once sigma(z) rounds to 1.0"""
     s = sigmoid_array(z)
     return s * (1.0 - s)
+
+
+def sigmoid_prime_exact(z):
+    """sigma'(z) = sigma(z) sigma(-z), the same derivative without 1 - 1.0 = 0: 5e-77 at z = 176, not 0.0.
+
+    For a number or an array (a number gives a float).
+    """
+    d = sigmoid_array(z) * sigmoid_array(-np.asarray(z, dtype=float))
+    return d if d.ndim else float(d)
 
 
 # --- linear (the notes): g(z) = z, g'(z) = 1 --------------------------------------------------------
@@ -98,14 +107,11 @@ class Activation(NamedTuple):
     g_prime: Callable
     g_array: Callable  # numpy arrays
     g_prime_array: Callable
-    latex: str  # g(z) in LaTeX, for the notebooks
 
 
 ACTIVATIONS = {
-    "linear": Activation("linear", linear, linear_prime, linear, linear_prime_array, r"g(z) = z"),
-    "sigmoid": Activation(
-        "sigmoid", sigmoid, sigmoid_prime, sigmoid_array, sigmoid_prime_array, r"g(z) = \sigma(z)"
-    ),
-    "tanh": Activation("tanh", math.tanh, tanh_prime, np.tanh, tanh_prime_array, r"g(z) = \tanh z"),
-    "relu": Activation("relu", relu, relu_prime, relu_array, relu_prime_array, r"g(z) = \max(z, 0)"),
+    "linear": Activation("linear", linear, linear_prime, linear, linear_prime_array),
+    "sigmoid": Activation("sigmoid", sigmoid, sigmoid_prime, sigmoid_array, sigmoid_prime_array),
+    "tanh": Activation("tanh", math.tanh, tanh_prime, np.tanh, tanh_prime_array),
+    "relu": Activation("relu", relu, relu_prime, relu_array, relu_prime_array),
 }

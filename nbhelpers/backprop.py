@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .activations import ACTIVATIONS
-from .losses import OUTPUTS
+from .arguments import resolve
 from .network import forward_values, loss
 from .params import PARAM_NAMES, Params, as_params
-from .validate import check_hidden, check_task, check_X, check_y
 
 
 def chain_rule(p, x1, x2, y, out_dL_dz, g, g_prime):
@@ -44,13 +42,9 @@ def chain_rule(p, x1, x2, y, out_dL_dz, g, g_prime):
 
 def gradients(params, X, y, task, hidden="linear") -> Params:
     """The nine dL/dtheta as a ``Params``: for one row, or the mean over the rows of a batch."""
-    p = as_params(params)
-    out = OUTPUTS[check_task(task)]
-    act = ACTIVATIONS[check_hidden(hidden)]
-    X, _ = check_X(X)
-    y = check_y(y, len(X), task)
-    grads = chain_rule(p, X[:, 0], X[:, 1], y, out.dL_dz_array, act.g_array, act.g_prime_array)
-    return Params(*(float(np.mean(np.broadcast_to(d, (len(X),)))) for d in grads))
+    a = resolve(params, task, hidden, X, y)
+    grads = chain_rule(a.p, a.X[:, 0], a.X[:, 1], a.y, a.out.dL_dz_array, a.act.g_array, a.act.g_prime_array)
+    return Params(*(float(np.mean(np.broadcast_to(d, (len(a.X),)))) for d in grads))
 
 
 def numerical_gradients(params, X, y, task, hidden="linear", h=1e-6) -> Params:

@@ -302,3 +302,11 @@ def fit_scaler(X) -> Scaler:
 def standardise(X) -> np.ndarray:
     """Each column to mean 0 and standard deviation 1."""
     return fit_scaler(X).transform(X)
+
+
+def scaled_inputs(X, standardise: bool):
+    """The network's inputs: raw X, or X standardised per column (returns the inputs and the scaler, or None)."""
+    if not standardise:
+        return np.asarray(X, dtype=float), None
+    scaler = fit_scaler(X)
+    return scaler.transform(X), scaler

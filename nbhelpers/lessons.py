@@ -1,35 +1,128 @@
-"""Step 4 with numbers, and the lessons of the notes' set-up (notebook 02, regression backward).
+"""Computations for the lessons: what the notebooks show beside the core math, as numbers (no drawing here).
 
-Compute functions return values; plot functions take ``ax=None`` and return what they drew.
-
-The hierarchy: ``plot_path`` draws the network with the path from the loss back to some parameters in red.
-
-Step 4 of the notes, one update on one row (the table itself is ``explain.step_rows`` / ``step_table_html``):
-    ``sequential_update``                the known bug (new w^2 used in the w^1 derivatives), for contrast only
+Step 4 with numbers (notebooks 02 and 04):
+    ``derivative_rows``     every factor of every chain-rule product for one row, with a central-difference check
+    ``step_rows``           one SGD step parameter by parameter: before, derivative, change, after
+    ``derivative_formulas`` the nine derivatives as formulas, for any hidden activation
+    ``PATH``                the edges a derivative travels back along, from the loss to each parameter
+    ``sequential_update``   the known bug (new w^2 used in the w^1 derivatives), for contrast only
+    ``naive_dJ_dz``         dJ/dy_hat * dy_hat/dz_f multiplied in floats: nan once y_hat rounds to 1.0
 
 Lesson (a): raw iq (~80) with w = 1 needs a tiny eta; standardising the inputs moves the usable eta:
-    ``update_losses``, ``plot_update_losses``    the mean loss after each single-row update
-    ``eta_sweep``, ``converging_range``, ``plot_eta_sweep``    final loss after N epochs against eta
+    ``update_losses``       the mean loss after each single-row update
+    ``eta_sweep``, ``converging_range``    the final loss after N epochs against eta
 
 Lesson (b): w = 1 keeps the two hidden neurons identical; a random initialisation breaks the symmetry:
-    ``symmetry_gap``, ``plot_symmetry``
+    ``symmetry_gap``
+
+The decision boundary as geometry (notebooks 03 and 04):
+    ``SEPARATING``, ``grid_over``, ``boundary_points``, ``line_fit_residual``, ``count_errors``
 """
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
 
+from .activations import sigmoid_array
+from .arguments import resolve
+from .backprop import gradients, numerical_gradients, relative_error
 from .data import standardise as standardise_inputs
-from .diagram import NODES, RADIUS, draw_network
-from .explain import SYMBOL
+from .loss_functions import dJ_dy_hat, dy_hat_dz
 from .network import forward, loss
-from .params import Params, as_params
-from .plots import SYMBOLS, axes_or_new, plot_trajectories, use_log_scale
-from .style import COLORS
+from .notation import NOTES_ORDER, UNICODE
+from .params import PARAM_NAMES, Params, as_params
 from .training import DIVERGENCE_LIMIT, History, sgd_step, train
-from .validate import check_epochs, check_eta
+from .validate import check_count, check_eta, check_hidden
+
+
+# --- Step 4 with numbers ------------------------------------------------------------------------------------
+def derivative_rows(params, x, y, task, hidden="linear"):
+    """For one row x = (iq, cgpa), the nine derivatives: factors (label, value), product, check.
+
+    Returns a list of dicts in the notes' order with keys ``name``, ``factors``, ``product``,
+    ``numerical`` and ``rel_error``.
+    """
+    p, _, act, X, _, _ = resolve(params, task, hidden, x, y, X_name="x", one_row=True)
+    f = forward(p, x, task, hidden)
+    x1, x2 = float(X[0, 0]), float(X[0, 1])
+    L = "L" if task == "regression" else "J"
+    if task == "regression":
+        first = (f"∂L/∂ŷ = −2(y − ŷ) = −2({y:g} − {f.y_hat:.6g})", -2.0 * (y - f.y_hat))
+    else:
+        first = (f"∂J/∂z_f = −(y − ŷ) = −({y:g} − {f.y_hat:.6g})", -(y - f.y_hat))
+    zf = "ŷ" if task == "regression" else "z_f"
+    factors = {
+        "w2_11": [first, (f"∂{zf}/∂w²₁₁ = o₁₁", f.o_11)],
+        "w2_21": [first, (f"∂{zf}/∂w²₂₁ = o₁₂", f.o_12)],
+        "b_21": [first, (f"∂{zf}/∂b₂₁ = 1", 1.0)],
+    }
+    for k, o, w2, (wa, wb, b) in ((1, "o₁₁", "w²₁₁", ("w1_11", "w1_21", "b_11")),
+                                  (2, "o₁₂", "w²₂₁", ("w1_12", "w1_22", "b_12"))):  # fmt: skip
+        z_k = f.z_11 if k == 1 else f.z_12
+        path = [first, (f"∂{zf}/∂{o} = {w2}", p.w2_11 if k == 1 else p.w2_21)]
+        if act.name != "linear":
+            path.append((f"∂{o}/∂z₁{'₁' if k == 1 else '₂'} = g′(z) ({act.name})", float(act.g_prime(z_k))))
+        tail = "z₁" + ("₁" if k == 1 else "₂") if act.name != "linear" else o
+        factors[wa] = path + [(f"∂{tail}/∂{UNICODE[wa]} = x_i1", x1)]
+        factors[wb] = path + [(f"∂{tail}/∂{UNICODE[wb]} = x_i2", x2)]
+        factors[b] = path + [(f"∂{tail}/∂{UNICODE[b]} = 1", 1.0)]
+    analytic = gradients(p, x, y, task, hidden)
+    numeric = numerical_gradients(p, x, y, task, hidden)
+    rows = []
+    for name in NOTES_ORDER:
+        i = PARAM_NAMES.index(name)
+        product = float(np.prod([v for _, v in factors[name]]))
+        rows.append({
+            "name": name, "symbol": f"∂{L}/∂{UNICODE[name]}", "factors": factors[name], "product": product,
+            "analytic": analytic[i], "numerical": numeric[i],
+            "rel_error": float(relative_error(analytic[i], numeric[i])),
+        })  # fmt: skip
+    return rows
+
+
+def step_rows(params, x, y, eta, task="regression", hidden="linear"):
+    """One SGD step on one row, parameter by parameter, in the notes' order.
+
+    theta_new = theta_old - eta * dL/dtheta_old, with all nine derivatives from the same forward pass.
+    Returns a list of dicts with keys ``name``, ``symbol``, ``before``, ``grad``, ``change`` and ``after``.
+    """
+    p = as_params(params)
+    grads = gradients(p, x, y, task, hidden)  # the nine derivatives, one forward pass
+    new = sgd_step(p, x, y, eta, task, hidden)  # all nine updates together
+    rows = []
+    for name in NOTES_ORDER:
+        i = PARAM_NAMES.index(name)
+        rows.append({"name": name, "symbol": UNICODE[name], "before": p[i], "grad": grads[i],
+                     "change": -eta * grads[i], "after": new[i], "task": task})  # fmt: skip
+    return rows
+
+
+G_PRIME = {
+    "linear": "g(z) = z, g′(z) = 1: the notes' hidden neurons, so no g′ factor appears",
+    "sigmoid": "g(z) = σ(z), g′(z) = g(z)(1 − g(z))",
+    "tanh": "g(z) = tanh z, g′(z) = 1 − tanh² z",
+    "relu": "g(z) = max(z, 0), g′(z) = 1 if z > 0 else 0",
+}
+
+
+def derivative_formulas(hidden="linear"):
+    """The nine derivatives as unicode formulas in the notes' order: a list of (symbol, formula).
+
+    The hidden-layer ones gain the factor g'(z_1k) when the hidden activation is not linear.
+    """
+    check_hidden(hidden)
+    d = "−(y − ŷ)"
+    rows = [("w2_11", f"{d} · o₁₁"), ("w2_21", f"{d} · o₁₂"), ("b_21", d)]
+    for k, (wa, wb, b) in ((1, ("w1_11", "w1_21", "b_11")), (2, ("w1_12", "w1_22", "b_12"))):
+        path = f"{d} · {UNICODE['w2_11' if k == 1 else 'w2_21']}"
+        if hidden != "linear":
+            path += f" · g′(z₁{'₁' if k == 1 else '₂'})"
+        rows += [(wa, f"{path} · x_i1"), (wb, f"{path} · x_i2"), (b, path)]
+    return [(f"∂J/∂{UNICODE[name]}", formula) for name, formula in rows]
+
 
 # --- the hierarchy: which edges a derivative travels back along -----------------------------------------------
 PATH = {  # parameter -> the edges between it and the loss (its own edge first), as in "L -> y_hat -> o_11 -> w^1_11"
@@ -37,34 +130,8 @@ PATH = {  # parameter -> the edges between it and the loss (its own edge first),
     "w1_11": ("w1_11", "w2_11"), "w1_21": ("w1_21", "w2_11"), "b_11": ("w2_11",),
     "w1_12": ("w1_12", "w2_21"), "w1_22": ("w1_22", "w2_21"), "b_12": ("w2_21",),
 }  # fmt: skip
-HIGHLIGHT = "#d62728"
 
 
-def plot_path(names, ax=None, title=None):
-    """The network (``diagram.draw_network``) with the path from L back to each parameter in ``names`` in red.
-
-    Returns the drawn diagram plus ``highlighted``: the edge and label names that were coloured.
-    """
-    ax = axes_or_new(ax, figsize=(8, 4.5))
-    drawn = draw_network(ax=ax)
-    edges = sorted({e for n in names for e in PATH[n]})
-    for e in edges:
-        drawn["edges"][e].arrow_patch.set_color(HIGHLIGHT)
-        drawn["edges"][e].arrow_patch.set_linewidth(3.5)
-    for n in names:
-        drawn["labels"][n].set_color(HIGHLIGHT)
-        drawn["labels"][n].set_fontweight("bold")
-    x, y, _ = NODES["out"]
-    ax.annotate("", xy=(x + 0.5, y), xytext=(x + RADIUS, y),
-                arrowprops={"arrowstyle": "-|>", "color": HIGHLIGHT, "lw": 3.5, "shrinkA": 0, "shrinkB": 0})
-    ax.text(x + 0.58, y, "$L$", ha="left", va="center", fontsize=18, color=HIGHLIGHT)
-    ax.set_xlim(-0.3, 2.85)
-    if title:
-        ax.set_title(title)
-    return {**drawn, "highlighted": {"edges": edges, "labels": list(names)}}
-
-
-# --- Step 4 with numbers: explain.step_rows and explain.step_table_html; here only the bug, for contrast ---
 def sequential_update(params, x, y, eta) -> Params:
     """The known bug, for contrast only (regression, linear hidden neurons).
 
@@ -88,6 +155,13 @@ def sequential_update(params, x, y, eta) -> Params:
     )  # fmt: skip
 
 
+def naive_dJ_dz(z, y):
+    """dJ/dy_hat * dy_hat/dz_f multiplied in floating point: inf * 0 = nan once y_hat rounds to 1.0."""
+    with np.errstate(invalid="ignore"):
+        d = np.asarray(dJ_dy_hat(sigmoid_array(z), y)) * np.asarray(dy_hat_dz(z))
+    return d if d.ndim else float(d)
+
+
 # --- lesson (a): the learning rate ------------------------------------------------------------------------------
 def update_losses(X, y, params, eta, updates, task="regression", hidden="linear") -> np.ndarray:
     """The dataset-mean loss before any update and after each single-row SGD update (rows in order).
@@ -95,9 +169,9 @@ def update_losses(X, y, params, eta, updates, task="regression", hidden="linear"
     Stops after the first loss that is non-finite or beyond ``DIVERGENCE_LIMIT`` (that loss is kept), so the
     result has at most ``updates + 1`` entries.
     """
-    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
-    p = as_params(params)
-    updates = check_epochs(updates)
+    p, _, _, X, y, _ = resolve(params, task, hidden, X, y)
+    eta = check_eta(eta)
+    updates = check_count(updates, "updates")
     out = [loss(p, X, y, task, hidden)]  # loss answers inf / nan quietly for a diverging run
     for k in range(updates):
         if not abs(out[-1]) <= DIVERGENCE_LIMIT:
@@ -110,29 +184,6 @@ def update_losses(X, y, params, eta, updates, task="regression", hidden="linear"
             break
         out.append(loss(p, X, y, task, hidden))
     return np.array(out)
-
-
-def plot_update_losses(runs, n_rows=4, ax=None):
-    """Loss after each single-row update, one line per eta; ``runs`` maps eta -> ``update_losses(...)``."""
-    ax = axes_or_new(ax)
-    lines = {}
-    colors = [COLORS["out"], COLORS["bad"], COLORS["h1"], COLORS["h2"]]
-    longest = 0
-    for (eta, values), color in zip(runs.items(), colors):
-        values = np.asarray(values, dtype=float)
-        ok = np.isfinite(values)
-        steps = np.arange(len(values))
-        grew = len(values) > 1 and values[-1] > values[0]
-        label = f"η = {eta:.0e}" + (" (diverges)" if grew else "")
-        lines[eta] = ax.plot(steps[ok], values[ok], marker="o", color=color, label=label)[0]
-        longest = max(longest, len(values) - 1)
-    for epoch_end in range(n_rows, longest + 1, n_rows):
-        ax.axvline(epoch_end, color="grey", lw=0.8, ls=":")
-    use_log_scale(ax)  # plain-text tick labels, as in the panels
-    ax.set_xlabel(f"update (one row each; dotted line = end of an epoch of {n_rows} rows)")
-    ax.set_ylabel("mean loss L (LPA², log scale)")
-    ax.legend(loc="upper left")
-    return lines
 
 
 class Sweep(NamedTuple):
@@ -178,58 +229,62 @@ def converging_range(sweep: Sweep):
     return (float(ok.min()), float(ok.max())) if len(ok) else None
 
 
-def plot_eta_sweep(sweeps, ax=None, floor=1e-10, marks=()):
-    """Final loss against eta (log-log), one line per sweep; diverged runs as crosses along the top.
-
-    Losses below ``floor`` are drawn at ``floor``. A dashed vertical line marks the largest eta that converged
-    in each sweep, the dotted horizontal line the tolerance ``tol``, grey lines the etas in ``marks``.
-    """
-    ax = axes_or_new(ax, figsize=(10, 4.8))
-    drawn = {"lines": [], "diverged": [], "largest": []}
-    top = ax.get_xaxis_transform()  # x in data units, y in axes units
-    for k, (sweep, color) in enumerate(zip(sweeps, (COLORS["h1"], COLORS["h2"], COLORS["out"]))):
-        name = "standardised inputs" if sweep.standardised else "raw inputs"
-        ok = ~sweep.diverged
-        y = np.maximum(sweep.final_loss[ok], floor)
-        drawn["lines"].append(ax.plot(sweep.etas[ok], y, marker="o", color=color, label=name)[0])
-        height = np.full(sweep.diverged.sum(), 0.95 - 0.06 * k)
-        drawn["diverged"].append(ax.scatter(sweep.etas[sweep.diverged], height, marker="x", s=70, color=color,
-                                            transform=top, label=f"{name}: diverged"))  # fmt: skip
-        rng = converging_range(sweep)
-        if rng:
-            drawn["largest"].append(ax.axvline(rng[1], color=color, ls="--", lw=1.5))
-            ax.text(rng[1], 0.8, f" largest η that \n converges: {rng[1]:.1e} ", transform=top, color=color,
-                    fontsize=11, va="top", ha="right" if sweep.standardised else "left")  # fmt: skip
-    for eta in marks:
-        ax.axvline(eta, color="grey", lw=1, ls="-", alpha=0.6)
-        ax.text(eta, 0.02, f"η = {eta:.0e} ", transform=top, rotation=90, ha="right", va="bottom", fontsize=10,
-                color="grey")  # fmt: skip
-    tol = sweeps[0].tol
-    ax.axhline(tol, color="k", ls=":", lw=1)
-    ax.text(sweeps[0].etas.min(), tol, f"converged: loss ≤ {tol:g}", va="bottom", ha="left", fontsize=10)
-    use_log_scale(ax, "x")  # plain-text tick labels, as in the panels
-    use_log_scale(ax, "y")
-    lo, hi = min(s.etas.min() for s in sweeps), max(s.etas.max() for s in sweeps)
-    ax.set_xlim(lo / 1.6, hi * 1.6)
-    ax.set_ylim(floor / 10, None)
-    ax.set_ylim(None, ax.get_ylim()[1] * 1e5)  # room for the crosses along the top
-    ax.set_xlabel("learning rate η (log scale)")
-    ax.set_ylabel(f"mean loss L after {sweeps[0].epochs} epochs\n(LPA², log scale)")
-    ax.legend(loc="lower left", fontsize=10)
-    return drawn
-
-
 # --- lesson (b): symmetry -----------------------------------------------------------------------------------
 def symmetry_gap(history: History, a="w1_11", b="w1_12") -> np.ndarray:
     """|a - b| after each epoch (entry 0: before training); all zeros while the two neurons stay identical."""
     return np.abs(history.trajectory(a) - history.trajectory(b))
 
 
-def plot_symmetry(history: History, title, ax=None, names=("w1_11", "w1_12")):
-    """w^1_11 and w^1_12 over the epochs (``plots.plot_trajectories``), the largest gap in the title."""
-    ax = axes_or_new(ax)
-    lines = plot_trajectories(history, names, ax=ax)
-    gap = float(np.max(symmetry_gap(history, *names[:2])))
-    ax.set_title(f"{title}\nlargest |{SYMBOL[names[0]]} − {SYMBOL[names[1]]}| = {gap:.3g}")
-    ax.set_ylabel("weight value")
-    return {"lines": lines, "gap": gap, "symbols": [SYMBOLS[n] for n in names]}
+# --- the decision boundary as geometry -------------------------------------------------------------------------
+# A setting of the nine sliders (all within their ranges) whose y_hat = 0.5 line separates the four rows:
+# o_1k = 0.05 x_i1 + 0.5 x_i2 and z_f = 0.77 (o_11 + o_12) - 10, so z_f = 0 near iq 65, cgpa 6.5.
+SEPARATING = Params(0.05, 0.5, 0.05, 0.5, 0.0, 0.0, 0.77, 0.77, -10.0)
+
+
+def grid_over(X, n=200, pad=0.15):
+    """An n x n grid over the iq-cgpa box of X (padded): returns (iq grid, cgpa grid, points (n*n, 2))."""
+    X = np.asarray(X, dtype=float)
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    span = np.where(hi > lo, hi - lo, 1.0)
+    g1 = np.linspace(lo[0] - pad * span[0], hi[0] + pad * span[0], n)
+    g2 = np.linspace(lo[1] - pad * span[1], hi[1] + pad * span[1], n)
+    G1, G2 = np.meshgrid(g1, g2)
+    return G1, G2, np.column_stack([G1.ravel(), G2.ravel()])
+
+
+def boundary_points(params, X, hidden="linear", scaler=None, n=200) -> np.ndarray:
+    """Points (iq, cgpa) of the y_hat = 0.5 line (z_f = 0) over the plotted box, shape (m, 2); m = 0 if none.
+
+    On the same n x n grid as ``plots.plot_decision_boundary``: wherever z_f changes sign between two neighbouring
+    grid points (along iq, then along cgpa), the crossing is placed by linear interpolation.
+    """
+    G1, G2, pts = grid_over(X, n)
+    z = forward(params, pts if scaler is None else scaler.transform(pts), "classification", hidden).z
+    Z = z.reshape(G1.shape)
+    found = []
+    for A, B, C in ((G1, G2, Z), (G1.T, G2.T, Z.T)):  # along each row of the grid, then each column
+        a, b = C[:, :-1], C[:, 1:]
+        i, j = np.nonzero((a < 0) != (b < 0))
+        t = a[i, j] / (a[i, j] - b[i, j])
+        found.append(np.column_stack([A[i, j] + t * (A[i, j + 1] - A[i, j]), B[i, j] + t * (B[i, j + 1] - B[i, j])]))
+    return np.concatenate(found)
+
+
+def line_fit_residual(points, X) -> float:
+    """How far ``points`` are from their best straight line: the RMS perpendicular distance, in units of the
+    data's span on each axis (so iq and cgpa count alike). 0 for a straight line; nan for fewer than 3 points."""
+    points = np.asarray(points, dtype=float)
+    if len(points) < 3:
+        return float("nan")
+    X = np.asarray(X, dtype=float)
+    span = np.where(X.max(axis=0) > X.min(axis=0), X.max(axis=0) - X.min(axis=0), 1.0)
+    centred = (points - points.mean(axis=0)) / span
+    smallest = np.linalg.svd(centred, compute_uv=False)[-1]  # total least squares: the smallest singular value
+    return float(smallest / math.sqrt(len(points)))
+
+
+def count_errors(params, X, y, hidden="linear") -> int:
+    """How many rows land on the wrong side of y_hat = 0.5 (X as the network sees it: raw or standardised)."""
+    p, _, _, X, y, _ = resolve(params, "classification", hidden, X, y)
+    y_hat = forward(p, X, "classification", hidden).y_hat
+    return int(np.sum((y_hat > 0.5) != (y == 1)))

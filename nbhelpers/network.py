@@ -11,10 +11,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .activations import ACTIVATIONS
-from .losses import OUTPUTS
-from .params import as_params
-from .validate import check_hidden, check_task, check_X, check_y
+from .arguments import resolve
 
 
 def forward_values(p, x1, x2, g):
@@ -43,28 +40,21 @@ class Forward(NamedTuple):
 
 def forward(params, X, task, hidden="linear") -> Forward:
     """The forward pass for one row (X of shape (2,)) or a batch (n, 2), vectorised over rows."""
-    p = as_params(params)
-    out = OUTPUTS[check_task(task)]
-    act = ACTIVATIONS[check_hidden(hidden)]
-    X, single = check_X(X)
+    a = resolve(params, task, hidden, X)
     with np.errstate(over="ignore", invalid="ignore"):  # absurd parameters give inf / nan, not a warning
-        z_11, z_12, o_11, o_12, z = forward_values(p, X[:, 0], X[:, 1], act.g_array)
-        values = (z_11, z_12, o_11, o_12, z, out.y_hat_array(z))
-    if single:
+        z_11, z_12, o_11, o_12, z = forward_values(a.p, a.X[:, 0], a.X[:, 1], a.act.g_array)
+        values = (z_11, z_12, o_11, o_12, z, a.out.y_hat_array(z))
+    if a.single:
         return Forward(*(float(v[0]) for v in values))
     return Forward(*(np.asarray(v, dtype=float) for v in values))
 
 
 def losses(params, X, y, task, hidden="linear") -> np.ndarray:
     """The loss of every row, shape (n,)."""
-    p = as_params(params)
-    out = OUTPUTS[check_task(task)]
-    act = ACTIVATIONS[check_hidden(hidden)]
-    X, _ = check_X(X)
-    y = check_y(y, len(X), task)
+    a = resolve(params, task, hidden, X, y)
     with np.errstate(over="ignore", invalid="ignore"):  # absurd parameters give inf / nan, not a warning
-        z = forward_values(p, X[:, 0], X[:, 1], act.g_array)[4]
-        return out.loss_array(z, y)
+        z = forward_values(a.p, a.X[:, 0], a.X[:, 1], a.act.g_array)[4]
+        return a.out.loss_array(z, a.y)
 
 
 def loss(params, X, y, task, hidden="linear") -> float:

@@ -16,18 +16,16 @@ from __future__ import annotations
 
 import itertools
 import math
-import numbers
 import operator
 from collections.abc import Sequence
 
 import numpy as np
 
-from .activations import ACTIVATIONS
+from .arguments import resolve
 from .backprop import chain_rule
-from .losses import OUTPUTS
 from .network import forward_values
-from .params import PARAM_NAMES, Params, as_params
-from .validate import check_epochs, check_eta, check_hidden, check_task, check_X, check_y
+from .params import PARAM_NAMES, Params
+from .validate import check_count, check_eta
 
 DIVERGENCE_LIMIT = 1e12  # a loss or parameter beyond this (or non-finite) counts as diverged
 MAX_RECORDS = 100_000  # History keeps every epoch of a run of up to this many epochs; beyond, every k-th
@@ -137,16 +135,10 @@ def sgd_step(params, x, y, eta, task, hidden="linear") -> Params:
 
     A step so large that a new parameter overflows (inf or nan) is a ValueError saying so.
     """
-    p = as_params(params)
-    out = OUTPUTS[check_task(task)]
-    act = ACTIVATIONS[check_hidden(hidden)]
-    X, single = check_X(x)
-    if not single:
-        raise ValueError(f"sgd_step takes one row x of shape (2,), got shape {np.shape(x)}")
-    (y,) = check_y(y, 1, task)
+    a = resolve(params, task, hidden, x, y, X_name="x", one_row=True)
     eta = check_eta(eta)
-    grads = chain_rule(p, float(X[0, 0]), float(X[0, 1]), float(y), out.dL_dz, act.g, act.g_prime)
-    new = _update(p, grads, eta)
+    grads = chain_rule(a.p, float(a.X[0, 0]), float(a.X[0, 1]), float(a.y[0]), a.out.dL_dz, a.act.g, a.act.g_prime)
+    new = _update(a.p, grads, eta)
     for name, value, grad in zip(PARAM_NAMES, new, grads):
         if not math.isfinite(value):
             raise ValueError(
@@ -362,12 +354,6 @@ def _wants_bar(progress, epochs, n_rows) -> bool:
     raise ValueError(f"progress must be None (a bar for long runs only), True or False, got {progress!r}")
 
 
-def _check_max_records(max_records) -> int:
-    if isinstance(max_records, bool) or not isinstance(max_records, numbers.Integral) or max_records < 1:
-        raise ValueError(f"max_records must be an integer >= 1, got {max_records!r}")
-    return int(max_records)
-
-
 def train(X, y, task, params, eta, epochs, hidden="linear", shuffle=False, seed=None, *, progress=None,
           max_records=MAX_RECORDS) -> History:  # fmt: skip
     """Per-sample SGD: for each epoch, one ``sgd_step`` per row in order (shuffled if asked, with ``seed``).
@@ -382,14 +368,10 @@ def train(X, y, task, params, eta, epochs, hidden="linear", shuffle=False, seed=
     An interrupt (KeyboardInterrupt) stops the run: one line says so and the History so far is returned,
     with ``stopped_because == "interrupted"``.
     """
-    out = OUTPUTS[check_task(task)]
-    act = ACTIVATIONS[check_hidden(hidden)]
-    X, _ = check_X(X)
-    y = check_y(y, len(X), task)
-    p = as_params(params)
+    p, out, act, X, y, _ = resolve(params, task, hidden, X, y)
     eta = check_eta(eta)
-    epochs = check_epochs(epochs)
-    max_records = _check_max_records(max_records)
+    epochs = check_count(epochs, "epochs")
+    max_records = check_count(max_records, "max_records", minimum=1)
     rows = [(float(a), float(b), float(t)) for (a, b), t in zip(X, y)]
     n_rows = len(rows)
     show_bar = _wants_bar(progress, epochs, n_rows)

@@ -1,11 +1,14 @@
-"""The 2-2-1 network drawn as a labelled diagram: each edge carries its symbol and, on request, its value."""
+"""The 2-2-1 network drawn as a labelled diagram (each edge carries its symbol and, on request, its value), and the
+path a derivative travels back along, from the loss to a parameter."""
 
 from __future__ import annotations
 
 from matplotlib.patches import Circle
 
-from .params import Params, as_params
-from .plots import SYMBOLS, axes_or_new
+from ..lessons import PATH
+from ..notation import MATHTEXT
+from ..params import Params, as_params
+from .axes import axes_or_new
 from .style import COLORS
 
 # node -> (x, y, label); inputs on the left, the output on the right, as the notes draw it
@@ -35,7 +38,7 @@ def draw_network(params: Params | None = None, ax=None, task="regression", hidde
     p = None if params is None else as_params(params)
 
     def label(name):
-        return SYMBOLS[name] + ("" if p is None else f" = {getattr(p, name):.3g}")
+        return MATHTEXT[name] + ("" if p is None else f" = {getattr(p, name):.3g}")
 
     drawn = {"edges": {}, "nodes": {}, "labels": {}}
     for name, (a, b, t, dy) in EDGES.items():
@@ -65,3 +68,30 @@ def draw_network(params: Params | None = None, ax=None, task="regression", hidde
     ax.set_aspect("equal")
     ax.axis("off")
     return drawn
+
+
+HIGHLIGHT = "#d62728"
+
+
+def plot_path(names, ax=None, title=None):
+    """The network (``diagram.draw_network``) with the path from L back to each parameter in ``names`` in red.
+
+    Returns the drawn diagram plus ``highlighted``: the edge and label names that were coloured.
+    """
+    ax = axes_or_new(ax, figsize=(8, 4.5))
+    drawn = draw_network(ax=ax)
+    edges = sorted({e for n in names for e in PATH[n]})
+    for e in edges:
+        drawn["edges"][e].arrow_patch.set_color(HIGHLIGHT)
+        drawn["edges"][e].arrow_patch.set_linewidth(3.5)
+    for n in names:
+        drawn["labels"][n].set_color(HIGHLIGHT)
+        drawn["labels"][n].set_fontweight("bold")
+    x, y, _ = NODES["out"]
+    ax.annotate("", xy=(x + 0.5, y), xytext=(x + RADIUS, y),
+                arrowprops={"arrowstyle": "-|>", "color": HIGHLIGHT, "lw": 3.5, "shrinkA": 0, "shrinkB": 0})
+    ax.text(x + 0.58, y, "$L$", ha="left", va="center", fontsize=18, color=HIGHLIGHT)
+    ax.set_xlim(-0.3, 2.85)
+    if title:
+        ax.set_title(title)
+    return {**drawn, "highlighted": {"edges": edges, "labels": list(names)}}

@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .activations import sigmoid, sigmoid_array
+from .activations import sigmoid, sigmoid_array, sigmoid_prime_array
 
 
 # --- regression: identity output, squared error (no 1/2, hence the 2) ------------------------------
@@ -64,6 +64,45 @@ def cross_entropy_array(z, y):
     return np.maximum(z, 0.0) - y * z + np.log1p(np.exp(-np.abs(z)))
 
 
+# --- the output neuron's local derivatives as the notes write them, one function per equation -------------------
+# For a number or an array (a number gives a float). They compute from y_hat, as the notes do, so they show what
+# floating point does to the notes' formulas once y_hat rounds to 1.0 (the lesson of notebook 04).
+def _number_or_array(d):
+    d = np.asarray(d, dtype=float)
+    return d if d.ndim else float(d)
+
+
+def naive_cross_entropy(y_hat, y):
+    """J = -y log y_hat - (1 - y) log(1 - y_hat), literally, from y_hat (the notes' formula).
+
+    In floating point y_hat rounds to exactly 1.0 once z_f > 37: then log(1 - y_hat) = log 0 = -inf, so J = inf
+    for y = 0 and J = 0 * (-inf) = nan for y = 1. (Quietly: the warnings are switched off for this demonstration.)
+    """
+    y_hat, y = np.asarray(y_hat, dtype=float), np.asarray(y, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return _number_or_array(-y * np.log(y_hat) - (1.0 - y) * np.log(1.0 - y_hat))
+
+
+def dJ_dy_hat(y_hat, y):
+    """dJ/dy_hat = -y / y_hat + (1 - y) / (1 - y_hat) = -(y - y_hat) / (y_hat (1 - y_hat))"""
+    y_hat = np.asarray(y_hat, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):  # y_hat = 1.0 exactly: a division by 0, shown as inf/nan
+        return _number_or_array(-(y - y_hat) / (y_hat * (1.0 - y_hat)))
+
+
+def dy_hat_dz(z):
+    """dy_hat/dz_f = sigma(z_f) (1 - sigma(z_f)) = y_hat (1 - y_hat), computed from y_hat as the notes do"""
+    return _number_or_array(sigmoid_prime_array(z))
+
+
+def dJ_dz(z, y):
+    """dJ/dz_f = dJ/dy_hat * dy_hat/dz_f = -(y - y_hat): the factor y_hat (1 - y_hat) cancels.
+
+    ``cross_entropy_dz_array``, the form ``chain_rule`` uses, which writes -(1 - y_hat) as -sigma(-z) for y = 1.
+    """
+    return _number_or_array(cross_entropy_dz_array(np.asarray(z, dtype=float), np.asarray(y, dtype=float)))
+
+
 def identity(z):
     """y_hat = z (regression output)"""
     return z
@@ -77,16 +116,14 @@ class Output(NamedTuple):
     y_hat_array: Callable  # numpy arrays
     loss_array: Callable
     dL_dz_array: Callable
-    factor: int  # dL/dz = -factor (y - y_hat): 2 for squared error, 1 for cross-entropy
 
 
 OUTPUTS = {
     "regression": Output(
-        "regression", identity, squared_error, squared_error_dz, identity, squared_error_array,
-        squared_error_dz, 2,
+        "regression", identity, squared_error, squared_error_dz, identity, squared_error_array, squared_error_dz
     ),
     "classification": Output(
         "classification", sigmoid, cross_entropy, cross_entropy_dz, sigmoid_array, cross_entropy_array,
-        cross_entropy_dz_array, 1,
+        cross_entropy_dz_array,
     ),
 }

@@ -10,7 +10,7 @@ frames again, provided no region touches another frame; otherwise it draws every
 always the one a fresh panel shows at the same values (a test compares them pixel for pixel); it differs from a
 plain full draw only in stacking: the data is always drawn above the grid.
 
-A legend outside every axes (the plots put theirs in the margin) covers only the figure's background, which
+A legend outside every axes (``plots.LEGEND`` puts them in the margin) covers only the figure's background, which
 never changes: its pixels depend only on its own content and place, so the renderer keeps them and pastes them
 back, border included, while the legend's texts, handles and place are unchanged, instead of drawing its text
 again (a third of the data's drawing time). A legend inside an axes is always drawn.
@@ -32,6 +32,14 @@ from matplotlib.transforms import Bbox
 from PIL import Image
 
 PNG_OPTIONS = {"compress_level": 1}  # fast to encode; the PNGs are transient
+
+
+def title_artists(ax) -> tuple:
+    """The three titles of ``ax`` (centre, left, right): matplotlib keeps the last two in private attributes.
+
+    The one place that reads them; ``tests/test_render.py`` fails loudly if a matplotlib release moves them.
+    """
+    return ax.title, ax._left_title, ax._right_title
 
 
 def _is_frame(artist, ax) -> bool:
@@ -98,7 +106,7 @@ class BlitRenderer:
         Titles are made transparent, not invisible: an invisible title has no extent, and the axes would then
         move it up as if it overlapped the ticks.
         """
-        titles = {a: a.get_alpha() for ax in axes for a in (ax.title, ax._left_title, ax._right_title)}
+        titles = {a: a.get_alpha() for ax in axes for a in title_artists(ax)}
         hidden = [a for ax in axes for a in data_artists(ax) if a not in titles]
         for a in hidden:
             a.set_visible(False)

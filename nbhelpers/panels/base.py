@@ -1,0 +1,147 @@
+"""What every panel shares: a figure shown as a PNG, one redraw at a time whatever thread a change arrives on,
+controls moved by name from Python, and a one-line text where the widget cannot be shown.
+
+What a panel promises, whatever order and thread its messages arrive in (JupyterLab 4.6 sends widget messages
+over kernel subshells, so two callbacks can run at once):
+
+* one redraw at a time: a change that arrives while another thread draws only marks the panel out of date, and
+  the drawing thread draws again, reading the controls afresh, until nothing is left to draw;
+* the picture is a pure function of the controls: after the last change it is what a fresh panel at the same
+  values draws (no axis remembers where an earlier slider position took it);
+* a slider holds exactly the value that is used: values are snapped to the slider's step in Python, so a
+  preset's values and the front end's echo of them are the same numbers.
+"""
+
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+
+import ipywidgets as widgets
+
+from ..params import PARAM_NAMES, Params
+from .controls import ParamControls
+from .render import BlitRenderer
+
+MAX_ROWS = 10_000  # the most rows a panel draws (a learner's own CSV can be larger: take a sample)
+RERUN_HINT = "if its controls do nothing, run this cell again (the panel lives in the running kernel)"
+
+
+class FigureView:
+    """A matplotlib ``Figure`` shown as a PNG in an ``ipywidgets.Image``."""
+
+    def __init__(self, figure, width="100%"):
+        self.figure = figure
+        self.renderer = BlitRenderer(figure)
+        self.image = widgets.Image(format="png", layout=widgets.Layout(width=width, max_width="1100px"))
+        self.image.add_class("panel-figure")
+
+    def render(self) -> bytes:
+        """Draw the figure (only its data, when the axes frames are unchanged) and show the PNG."""
+        self.image.value = self.renderer.png()
+        return self.image.value
+
+
+def check_rows(data) -> None:
+    """Panels draw at most ``MAX_ROWS`` rows: a larger dataset gets a ValueError that says what to do."""
+    n = len(data.y)
+    if n > MAX_ROWS:
+        raise ValueError(f"{data.source}: {n} rows; a panel draws at most {MAX_ROWS}. Take a sample first, e.g. "
+                         f"idx = np.random.default_rng(0).choice({n}, {MAX_ROWS}, replace=False) and "
+                         f"data._replace(X=data.X[idx], y=data.y[idx])")  # fmt: skip
+
+
+class Panel:
+    """Base class: subclasses build ``self.controls``, ``self.view`` and ``self.widget`` and implement ``draw()``.
+
+    ``DESCRIPTION`` names the panel in the one line shown where the widget cannot be (a notebook opened without
+    its kernel, or read on a static page).
+    """
+
+    DESCRIPTION = "a live panel"
+
+    def __init__(self):
+        self._lock = threading.Lock()  # guards the three flags below
+        self._held = 0  # inside hold(): changes only mark the panel out of date
+        self._dirty = False  # a change has not been drawn yet
+        self._drawing = False  # some thread is in the redraw loop
+        self.redraws = 0
+
+    def _watch(self, controls):
+        for w in controls:
+            w.observe(self._changed, names="value")
+
+    def _wire_params(self, pc: ParamControls):
+        self._watch(pc.widgets())
+        pc.notes_button.on_click(lambda _: self.set_params(Params.notes_init()))
+        pc.random_button.on_click(lambda _: self.set_params(pc.random_preset()))
+
+    def _changed(self, _change):
+        self.request_redraw()
+
+    def request_redraw(self):
+        """Redraw now, unless another thread is drawing (it will draw again) or the controls are held."""
+        with self._lock:
+            self._dirty = True
+            if self._held or self._drawing:
+                return
+            self._drawing = True
+        try:
+            while True:
+                with self._lock:
+                    if not self._dirty:
+                        self._drawing = False
+                        return
+                    self._dirty = False
+                self.redraw()  # reads the controls as they are now
+        except BaseException:
+            with self._lock:
+                self._drawing = False
+            raise
+
+    @contextmanager
+    def hold(self):
+        """Change several controls, then redraw once."""
+        with self._lock:
+            self._held += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._held -= 1
+        self.request_redraw()
+
+    def set(self, **values):
+        """Move controls by name (as a learner would), then redraw once."""
+        with self.hold():
+            for name, value in values.items():
+                self.controls[name].value = value
+
+    def set_params(self, params: Params):
+        self.set(**dict(zip(PARAM_NAMES, params)))
+
+    def redraw(self):
+        self.draw()
+        self.view.render()
+        self.redraws += 1
+
+    @property
+    def figure(self):
+        return self.view.figure
+
+    def settings(self) -> dict:
+        """The current value of every control, by name."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    def params_code(self) -> str:
+        """The current parameters as a line of code, to keep them: paste it into a cell."""
+        return "nb.Params(" + ", ".join(f"{n}={v!r}" for n, v in self.params_ui.params().to_dict().items()) + ")"
+
+    def _caption(self):
+        return widgets.HTML(f"<small style='color:#666'>{self.DESCRIPTION}: {RERUN_HINT}</small>")
+
+    def _repr_mimebundle_(self, **kwargs):
+        """The widget, and a one-line text for where it cannot be shown (no kernel, a static page)."""
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = f"[{self.DESCRIPTION}: run this cell to bring the panel back]"
+        return bundle
