@@ -89,9 +89,10 @@ def step_rows(params, x, y, eta, task="regression", hidden="linear"):
     theta_new = theta_old - eta * dL/dtheta_old, with all nine derivatives from the same forward pass.
     Returns a list of dicts with keys ``name``, ``symbol``, ``before``, ``grad``, ``change`` and ``after``.
     """
-    p = as_params(params)
-    grads = gradients(p, x, y, task, hidden)  # the nine derivatives, one forward pass
-    new = sgd_step(p, x, y, eta, task, hidden)  # all nine updates together
+    p, _, _, X, Y, _ = resolve(params, task, hidden, x, y, X_name="x", one_row=True)
+    eta = check_eta(eta)
+    grads = gradients(p, X[0], Y[0], task, hidden)  # the nine derivatives, one forward pass
+    new = sgd_step(p, X[0], Y[0], eta, task, hidden)  # all nine updates together
     rows = []
     for name in NOTES_ORDER:
         i = PARAM_NAMES.index(name)

@@ -83,7 +83,7 @@ def test_X_not_numbers(X):
 
 
 def test_sgd_step_needs_one_row():
-    with pytest.raises(ValueError, match=r"sgd_step takes one row x of shape \(2,\), got shape \(4, 2\)"):
+    with pytest.raises(ValueError, match=r"x must be one row of shape \(2,\) \(iq, cgpa\), got shape \(4, 2\)"):
         nb.sgd_step(P, X4, Y4, 1e-5, "regression")
 
 
@@ -113,7 +113,8 @@ def test_non_finite_X(name, bad):
 @pytest.mark.parametrize("name", WITH_Y + ["sgd_step"])
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
 def test_non_finite_X_one_row(name, bad):
-    with pytest.raises(ValueError, match=r"X has a non-finite value"):
+    argument = "x" if name == "sgd_step" else "X"  # each function names the argument as it calls it
+    with pytest.raises(ValueError, match=rf"^{argument} has a non-finite value"):
         row_call(name)(np.array([80.0, bad]), 8.0)
 
 
@@ -323,3 +324,30 @@ def test_history_trajectory_unknown_name():
     h = nb.train(X4, Y4, "regression", P, 1e-5, 1)
     with pytest.raises(ValueError, match=r"unknown parameter 'w2_12'"):
         h.trajectory("w2_12")
+
+
+# --- each function's errors name its own arguments (one resolution helper, arguments.resolve) ----------------
+def test_lesson_functions_name_their_own_arguments():
+    from nbhelpers import lessons
+
+    with pytest.raises(ValueError, match=r"^updates must be an integer >= 0, got 2.5"):
+        lessons.update_losses(X4, Y4, P, 1e-5, updates=2.5)
+    with pytest.raises(ValueError, match=r"^updates must be an integer >= 0, got -1"):
+        lessons.update_losses(X4, Y4, P, 1e-5, updates=-1)
+    with pytest.raises(ValueError, match=r"^eta \(learning rate\) must be a finite number > 0, got 0"):
+        lessons.update_losses(X4, Y4, P, 0, updates=3)
+    with pytest.raises(ValueError, match=r"^x must be one row of shape \(2,\)"):
+        lessons.derivative_rows(P, X4, 8.0, "regression")
+    with pytest.raises(ValueError, match=r"^x has a non-finite value \(nan\)"):
+        lessons.step_rows(P, [80.0, np.nan], 8.0, 1e-5)
+    with pytest.raises(ValueError, match=r"^classification needs y in \{0, 1\}, got 8.0 at row 0"):
+        lessons.count_errors(P, X4, Y4)
+    with pytest.raises(ValueError, match=r"^hidden activation must be one of"):
+        lessons.derivative_formulas("softmax")
+
+
+def test_max_records_and_epochs_name_themselves():
+    with pytest.raises(ValueError, match=r"^max_records must be an integer >= 1, got 0"):
+        nb.train(X4, Y4, "regression", P, 1e-5, 3, max_records=0)
+    with pytest.raises(ValueError, match=r"^epochs must be an integer >= 0, got 1.5"):
+        nb.train(X4, Y4, "regression", P, 1e-5, 1.5)

@@ -6,7 +6,7 @@ import pytest
 from matplotlib.figure import Figure
 
 import nbhelpers as nb
-from nbhelpers import explain, lessons
+from nbhelpers import lessons, plots, tables
 
 DATA = nb.load_dataset("regression")
 X, Y = DATA.X, DATA.y
@@ -39,7 +39,7 @@ def reference_sgd(X, y, eta, epochs, standardise=False):
 
 # --- Step 4 ---------------------------------------------------------------------------------------------------
 def test_step_rows_match_the_notes_worked_numbers():
-    rows = explain.step_rows(INIT, X[0], Y[0], 1e-5)
+    rows = lessons.step_rows(INIT, X[0], Y[0], 1e-5)
     assert [r["name"] for r in rows] == ["w2_11", "w2_21", "b_21", "w1_11", "w1_21", "b_11", "w1_12", "w1_22", "b_12"]
     # NOTES.md: row 1 at the notes' init
     assert [r["grad"] for r in rows] == [29568, 29568, 336, 26880, 2688, 336, 26880, 2688, 336]
@@ -61,13 +61,13 @@ def test_step_rows_hand_computed_at_another_point():
     d = -2 * (y - (0.7 * o_11 - 0.8 * o_12 + 0.9))
     expected = {"w2_11": d * o_11, "w2_21": d * o_12, "b_21": d, "w1_11": d * 0.7 * x1, "w1_21": d * 0.7 * x2,
                 "b_11": d * 0.7, "w1_12": d * -0.8 * x1, "w1_22": d * -0.8 * x2, "b_12": d * -0.8}  # fmt: skip
-    for r in explain.step_rows(p, (x1, x2), y, eta):
+    for r in lessons.step_rows(p, (x1, x2), y, eta):
         assert r["grad"] == pytest.approx(expected[r["name"]], rel=1e-12)
         assert r["after"] == pytest.approx(getattr(p, r["name"]) - eta * expected[r["name"]], rel=1e-12)
 
 
 def test_step_table_html_shows_every_parameter():
-    table = explain.step_table_html(explain.step_rows(INIT, X[0], Y[0], 1e-5), 1e-5)
+    table = tables.step_table_html(lessons.step_rows(INIT, X[0], Y[0], 1e-5), 1e-5)
     assert table.count("<tr>") == 10
     for text in ("0.70432", "0.7312", "0.97312", "-0.00336", "29568", "w²₁₁", "b₁₂", "η = 1e-05"):
         assert text in table
@@ -146,7 +146,7 @@ def test_plot_eta_sweep_draws_every_run():
     etas = np.logspace(-6, 0, 7)
     sweeps = [lessons.eta_sweep(X, Y, etas), lessons.eta_sweep(X, Y, etas, standardise=True)]
     ax = new_axes()
-    drawn = lessons.plot_eta_sweep(sweeps, ax=ax, marks=(1e-5, 1e-4))
+    drawn = plots.plot_eta_sweep(sweeps, ax=ax, marks=(1e-5, 1e-4))
     for sweep, line, crosses in zip(sweeps, drawn["lines"], drawn["diverged"]):
         assert len(line.get_xdata()) == (~sweep.diverged).sum()
         assert len(crosses.get_offsets()) == sweep.diverged.sum()
@@ -159,7 +159,7 @@ def test_plot_eta_sweep_draws_every_run():
 def test_plot_update_losses_labels_divergence():
     runs = {eta: lessons.update_losses(X, Y, INIT, eta, updates=8) for eta in (1e-5, 1e-4)}
     ax = new_axes()
-    lines = lessons.plot_update_losses(runs, ax=ax)
+    lines = plots.plot_update_losses(runs, ax=ax)
     assert lines[1e-4].get_label().endswith("(diverges)")
     assert "diverges" not in lines[1e-5].get_label()
     assert len(lines[1e-5].get_xdata()) == 9
@@ -187,7 +187,7 @@ def test_random_init_breaks_the_symmetry():
 def test_plot_symmetry_title_and_lines():
     history = nb.train(X, Y, "regression", INIT, 1e-5, 30)
     ax = new_axes()
-    drawn = lessons.plot_symmetry(history, "notes' init", ax=ax)
+    drawn = plots.plot_symmetry(history, "notes' init", ax=ax)
     assert drawn["gap"] == 0
     assert "= 0" in ax.get_title() and "notes' init" in ax.get_title()
     assert set(drawn["lines"]) == {"w1_11", "w1_12"}
@@ -208,11 +208,11 @@ def test_path_edges_are_the_links_the_derivative_passes():
 
 def test_plot_path_colours_the_path():
     ax = new_axes()
-    drawn = lessons.plot_path(["w1_11", "w1_21", "b_11"], ax=ax, title="hidden neuron 1")
+    drawn = plots.plot_path(["w1_11", "w1_21", "b_11"], ax=ax, title="hidden neuron 1")
     assert drawn["highlighted"]["edges"] == ["w1_11", "w1_21", "w2_11"]
     for name, edge in drawn["edges"].items():
         red = edge.arrow_patch.get_edgecolor()[:3] == pytest.approx((0xD6 / 255, 0x27 / 255, 0x28 / 255))
         assert red == (name in ("w1_11", "w1_21", "w2_11")), name
-    assert drawn["labels"]["b_11"].get_color() == lessons.HIGHLIGHT
-    assert drawn["labels"]["b_12"].get_color() != lessons.HIGHLIGHT
+    assert drawn["labels"]["b_11"].get_color() == plots.diagram.HIGHLIGHT
+    assert drawn["labels"]["b_12"].get_color() != plots.diagram.HIGHLIGHT
     assert ax.get_title() == "hidden neuron 1"

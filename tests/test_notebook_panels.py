@@ -8,7 +8,7 @@ the notebook's own numbers.
 import numpy as np
 
 import nbhelpers as nb
-from nbhelpers import classification, explain, panels
+from nbhelpers import lessons, panels
 
 REG = nb.load_dataset("regression")
 CLS = nb.load_dataset("classification")
@@ -25,7 +25,7 @@ def test_01_forward_panel_starts_at_the_notes_init():
 
 def test_02_gradient_panel_shows_the_tables_numbers():
     panel = panels.GradientPanel(REG)
-    rows = explain.derivative_rows(P0, REG.X[0], float(REG.y[0]), "regression")
+    rows = lessons.derivative_rows(P0, REG.X[0], float(REG.y[0]), "regression")
     assert [r["product"] for r in panel.rows] == [r["product"] for r in rows]
     assert [r["product"] for r in panel.rows] == [29568, 29568, 336, 26880, 2688, 336, 26880, 2688, 336]
 
@@ -47,17 +47,17 @@ def test_03_forward_panel_draws_the_tables_numbers():
 
 def test_04_panels_start_from_the_notebooks_numbers():
     grad = panels.GradientPanel(CLS, row=2)
-    rows3 = explain.derivative_rows(P0, CLS.X[2], float(CLS.y[2]), "classification")
+    rows3 = lessons.derivative_rows(P0, CLS.X[2], float(CLS.y[2]), "classification")
     assert [r["product"] for r in grad.rows] == [r["product"] for r in rows3]
     assert max(r["rel_error"] for r in grad.rows) < 1e-6
 
     scaler = nb.fit_scaler(CLS.X)
     history = nb.train(scaler.transform(CLS.X), CLS.y, "classification", nb.Params.random(2), eta=0.1, epochs=100)
-    scrubber = classification.EpochScrubber(history, CLS, scaler)
+    scrubber = panels.EpochScrubber(history, CLS, scaler)
     assert scrubber.epoch.max == 100 and scrubber.epoch.value == 0
     assert tuple(scrubber.marker.get_data()[1]) == (history.losses[0],)
 
-    train_panel = classification.ClassificationTrainingPanel(CLS, eta=1e-3, epochs=100)
+    train_panel = panels.ClassificationTrainingPanel(CLS, eta=1e-3, epochs=100)
     notes_run = nb.train(CLS.X, CLS.y, "classification", P0, eta=1e-3, epochs=100)
     assert np.array_equal(train_panel.history.losses, notes_run.losses)
     assert "g′(z₁₁)" not in train_panel.formulas.value  # linear hidden neurons: no g′ factor in the formulas

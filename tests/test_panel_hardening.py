@@ -16,7 +16,7 @@ from matplotlib.collections import PathCollection
 from matplotlib.lines import Line2D
 
 import nbhelpers as nb
-from nbhelpers import classification, panels, plots
+from nbhelpers import panels, plots
 from nbhelpers.data import Dataset
 
 REG = nb.load_dataset("regression")
@@ -57,7 +57,7 @@ class Overlap:
 
 
 @pytest.mark.parametrize("make", [lambda: panels.ForwardPanel(REG), lambda: panels.TrainingPanel(REG),
-                                  lambda: classification.ClassificationTrainingPanel(CLS)],
+                                  lambda: panels.ClassificationTrainingPanel(CLS)],
                          ids=["forward", "training", "classification-training"])  # fmt: skip
 def test_concurrent_changes_draw_one_at_a_time_and_end_at_the_last_values(make):
     panel = make()
@@ -244,8 +244,8 @@ def test_training_panel_figures_tell_the_truth_after_a_drag():
 
 @pytest.mark.parametrize("make", [
     lambda: panels.ForwardPanel(REG), lambda: panels.ForwardPanel(CLS), lambda: panels.GradientPanel(REG),
-    lambda: panels.TrainingPanel(REG), lambda: classification.ClassificationTrainingPanel(CLS, eta=10.0),
-    lambda: classification.ClassificationTrainingPanel(CLS, eta=1e-3),
+    lambda: panels.TrainingPanel(REG), lambda: panels.ClassificationTrainingPanel(CLS, eta=10.0),
+    lambda: panels.ClassificationTrainingPanel(CLS, eta=1e-3),
     # targets falling with iq, fitted exactly: the row with the lowest iq has the highest target (top left)
     lambda: panels.ForwardPanel(REG._replace(y=REG.y[::-1].copy()), params=nb.Params(-0.1, 0, 0, 0, 13, 0, 1, 0, 0)),
 ])  # fmt: skip
@@ -254,7 +254,7 @@ def test_no_legend_covers_data_titles_fit_and_labels_say_the_scale(make):
 
 
 def test_classification_at_eta_10_has_a_title_that_fits_and_does_not_claim_non_finite_parameters():
-    panel = classification.ClassificationTrainingPanel(CLS, eta=10.0, epochs=100)
+    panel = panels.ClassificationTrainingPanel(CLS, eta=10.0, epochs=100)
     check_truthful(panel.figure, "eta = 10")
     assert "finite" not in panel.figure.axes[1].get_title()
 
@@ -355,7 +355,7 @@ def test_a_subsampled_history_is_plotted_and_replayed_at_its_recorded_epochs():
     assert history.stride == 10
     line = plots.plot_loss_curve(history, ax=plots.panel_figure(1)[1][0])["line"]
     assert np.array_equal(line.get_xdata(), np.arange(0, 1001, 10))
-    scrubber = classification.EpochScrubber(history, CLS, nb.fit_scaler(CLS.X))
+    scrubber = panels.EpochScrubber(history, CLS, nb.fit_scaler(CLS.X))
     assert scrubber.epoch.step == 10 and scrubber.epoch.max == 1000
     scrubber.set(epoch=550)
     assert scrubber.figure.axes[1].get_title() == f"epoch 550: mean J = {history.loss_at(550):.4g}"

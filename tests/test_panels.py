@@ -9,7 +9,7 @@ import pytest
 from panel_checks import assert_figure_ok, each_extreme
 
 import nbhelpers as nb
-from nbhelpers import classification, panels
+from nbhelpers import panels
 
 REG = nb.load_dataset("regression")
 CLS = nb.load_dataset("classification")
@@ -22,7 +22,7 @@ def make(kind, data):
         return panels.GradientPanel(data)
     if data.task == "regression":  # as notebook 02 builds it
         return panels.TrainingPanel(data, eta=1e-5, epochs=100)
-    return classification.ClassificationTrainingPanel(data, eta=1e-3, epochs=100)  # as notebook 04 builds it
+    return panels.ClassificationTrainingPanel(data, eta=1e-3, epochs=100)  # as notebook 04 builds it
 
 
 CASES = [(k, d) for k in ("forward", "gradient", "training") for d in (REG, CLS)]

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 import nbhelpers as nb
-from nbhelpers import panels
+from nbhelpers import panels, plots
 
 
 def pixels(png: bytes) -> np.ndarray:
@@ -54,3 +54,18 @@ def test_a_title_change_shows_in_the_blitted_picture():
     after = pixels(panel.view.image.value)
     title_rows = slice(0, int(0.1 * before.shape[0]))  # the top tenth of the picture holds the titles
     assert (np.abs(after[title_rows] - before[title_rows]).sum(axis=-1) > 60).any()
+
+
+def test_the_private_title_attributes_are_where_the_renderer_reads_them():
+    """``title_artists`` is the one reader of matplotlib's private ``_left_title`` / ``_right_title``: if a release
+    moves or renames them, this fails with the attribute's name instead of the renderer drawing stale titles."""
+    from matplotlib.text import Text
+
+    from nbhelpers.panels.render import title_artists
+
+    fig, (ax,) = plots.panel_figure(1)
+    for loc in ("center", "left", "right"):
+        ax.set_title(f"{loc} title", loc=loc)
+    centre, left, right = title_artists(ax)
+    assert all(isinstance(t, Text) for t in (centre, left, right))
+    assert (centre.get_text(), left.get_text(), right.get_text()) == ("center title", "left title", "right title")
