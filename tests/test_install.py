@@ -26,6 +26,8 @@ IGNORE = shutil.ignore_patterns(
 CHECK = r"""
 import json, sys
 import nbhelpers
+import nbhelpers.panels  # every subpackage came along
+from nbhelpers.panels.training import TrainingPanel
 d = nbhelpers.load_dataset("regression")
 c = nbhelpers.load_dataset("classification")
 h = nbhelpers.train(d.X, d.y, "regression", nbhelpers.Params.notes_init(), 1e-5, 100)
@@ -55,6 +57,8 @@ def test_wheel_install_loads_the_datasets_from_any_directory(tmp_path):
     with zipfile.ZipFile(wheel) as zf:
         names = set(zf.namelist())
     assert {"nbhelpers/data/regression.csv", "nbhelpers/data/classification.csv"} <= names
+    modules = {str(p.relative_to(REPO)) for p in (REPO / "nbhelpers").rglob("*.py")}
+    assert modules and modules <= names, f"modules left out of the wheel: {sorted(modules - names)}"
 
     _run([sys.executable, "-m", "pip", "install", "--no-deps", "--target", str(target), str(wheel)])
     assert (target / "nbhelpers" / "data" / "regression.csv").is_file()
