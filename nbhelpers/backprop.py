@@ -25,6 +25,8 @@ def chain_rule(p, x1, x2, y, out_dL_dz, g, g_prime):
     dL_dz = out_dL_dz(z, y)  # -2 (y - y_hat) or -(y - y_hat)
     # do_1k/dz_1k = g'(z_1k): 1 for the notes' linear hidden neurons (g_prime None)
     g_11, g_12 = (1.0, 1.0) if g_prime is None else (g_prime(z_11), g_prime(z_12))
+    # The nine lines stay aligned, one per boxed result of the notes: the formatter leaves them alone.
+    # fmt: off
     # output layer:    dL/dz * dz/dtheta
     dL_dw2_11 = dL_dz * o_11
     dL_dw2_21 = dL_dz * o_12
@@ -37,6 +39,7 @@ def chain_rule(p, x1, x2, y, out_dL_dz, g, g_prime):
     dL_dw1_12 = dL_dz * w2_21 * g_12 * x1
     dL_dw1_22 = dL_dz * w2_21 * g_12 * x2
     dL_db_12  = dL_dz * w2_21 * g_12
+    # fmt: on
     return (dL_dw1_11, dL_dw1_21, dL_dw1_12, dL_dw1_22, dL_db_11, dL_db_12, dL_dw2_11, dL_dw2_21, dL_db_21)
 
 

@@ -20,12 +20,7 @@ DATASETS = {
     "regression": ("regression.csv", ("iq", "cgpa"), "package"),
     "classification": ("classification.csv", ("iq", "cgpa"), "placed"),
 }
-UNITS = {
-    "iq": "iq (points)",
-    "cgpa": "cgpa (out of 10)",
-    "package": "package (LPA)",
-    "placed": "placed (1 = yes)",
-}
+UNITS = {"iq": "iq (points)", "cgpa": "cgpa (out of 10)", "package": "package (LPA)", "placed": "placed (1 = yes)"}
 
 
 class Dataset(NamedTuple):
@@ -98,8 +93,7 @@ def load_csv(path, features, target, task) -> Dataset:
     cols = _columns(path, lineno, header, names, sep)
     arr = _fast_body(text[start:], sep, cols)
     if arr is None:  # a problem, or something unusual: read it cell by cell for an exact message
-        arr = _slow_body(path, io.StringIO(text[start:], newline=""), sep, cols, [header[i] for i in cols],
-                         header_end)
+        arr = _slow_body(path, io.StringIO(text[start:], newline=""), sep, cols, [header[i] for i in cols], header_end)
     X, _ = check_X(arr[:, :2])
     try:
         y = check_y(arr[:, 2], len(arr), task)
@@ -113,8 +107,10 @@ def _read_text(path: Path) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_CSV_BYTES:
-            raise ValueError(f"{path}: the file is {size / 1e6:.0f} MB; load_csv reads files up to "
-                             f"{MAX_CSV_BYTES / 1e6:.0f} MB: keep a sample of the rows")
+            raise ValueError(
+                f"{path}: the file is {size / 1e6:.0f} MB; load_csv reads files up to "
+                f"{MAX_CSV_BYTES / 1e6:.0f} MB: keep a sample of the rows"
+            )
         data = path.read_bytes()
     except OSError as err:
         raise ValueError(f"{path}: cannot read the file ({err.strerror})") from None
@@ -147,12 +143,14 @@ def _decode(path, data: bytes, encoding: str) -> str:
     except UnicodeDecodeError as err:
         line = data[: err.start].decode(encoding, "replace").count("\n") + 1
         what = {"utf-8": "UTF-8", "cp1252": "UTF-8 or Windows-1252"}.get(encoding, "UTF-16")
-        raise ValueError(f"{path}, line {line}: {data[err.start : err.end]!r} is not {what} text; "
-                         f"{_SAVE_AS_CSV}") from None
+        raise ValueError(
+            f"{path}, line {line}: {data[err.start : err.end]!r} is not {what} text; {_SAVE_AS_CSV}"
+        ) from None
     if "\0" in text:
         line = text.count("\n", 0, text.index("\0")) + 1
-        raise ValueError(f"{path}, line {line}: binary data (a NUL character), this is not a text CSV file; "
-                         f"{_SAVE_AS_CSV}")
+        raise ValueError(
+            f"{path}, line {line}: binary data (a NUL character), this is not a text CSV file; {_SAVE_AS_CSV}"
+        )
     if "\r" in text and "\n" not in text:
         text = text.replace("\r", "\n")  # old Mac line ends
     return text
@@ -203,13 +201,16 @@ def _columns(path, lineno: int, header: list, names, sep: str) -> list:
     found = {name: [i for i, key in enumerate(keys) if key == name.strip().casefold()] for name in names}
     missing = [name for name in names if not found[name]]
     if missing:
-        raise ValueError(f"{path}, line {lineno}: missing column(s) {missing}; the header has {header} "
-                         f"(split at {_sep_name(sep)})")
+        raise ValueError(
+            f"{path}, line {lineno}: missing column(s) {missing}; the header has {header} (split at {_sep_name(sep)})"
+        )
     for name in names:
         if len(found[name]) > 1:
             where = " and ".join(f"{header[i]!r} (column {i + 1})" for i in found[name])
-            raise ValueError(f"{path}, line {lineno}: column {name!r} appears {len(found[name])} times in the "
-                             f"header, as {where}; rename or delete all but one")
+            raise ValueError(
+                f"{path}, line {lineno}: column {name!r} appears {len(found[name])} times in the "
+                f"header, as {where}; rename or delete all but one"
+            )
     return [found[name][0] for name in names]
 
 
@@ -273,9 +274,11 @@ def _cell(path, lineno, row, i, column, marks=None) -> float:
             marks[mark] = (lineno, column, text)
             if len(marks) == 2:
                 other = marks["," if mark == "." else "."]
-                raise ValueError(f"{path}, line {lineno}, column {column!r}: {text!r} and {other[2]!r} (line "
-                                 f"{other[0]}, column {other[1]!r}) use different decimal marks; write every "
-                                 f"number with the same one, and without thousands separators")
+                raise ValueError(
+                    f"{path}, line {lineno}, column {column!r}: {text!r} and {other[2]!r} (line "
+                    f"{other[0]}, column {other[1]!r}) use different decimal marks; write every "
+                    f"number with the same one, and without thousands separators"
+                )
     return value
 
 

@@ -59,8 +59,10 @@ def derivative_rows(params, x, y, task, hidden="linear"):
         "w2_21": [first, (f"∂{zf}/∂w²₂₁ = o₁₂", f.o_12)],
         "b_21": [first, (f"∂{zf}/∂b₂₁ = 1", 1.0)],
     }
-    for k, o, w2, (wa, wb, b) in ((1, "o₁₁", "w²₁₁", ("w1_11", "w1_21", "b_11")),
-                                  (2, "o₁₂", "w²₂₁", ("w1_12", "w1_22", "b_12"))):  # fmt: skip
+    for k, o, w2, (wa, wb, b) in (
+        (1, "o₁₁", "w²₁₁", ("w1_11", "w1_21", "b_11")),
+        (2, "o₁₂", "w²₂₁", ("w1_12", "w1_22", "b_12")),
+    ):
         z_k = f.z_11 if k == 1 else f.z_12
         path = [first, (f"∂{zf}/∂{o} = {w2}", p.w2_11 if k == 1 else p.w2_21)]
         if act.name != "linear":
@@ -75,11 +77,17 @@ def derivative_rows(params, x, y, task, hidden="linear"):
     for name in NOTES_ORDER:
         i = PARAM_NAMES.index(name)
         product = float(np.prod([v for _, v in factors[name]]))
-        rows.append({
-            "name": name, "symbol": f"∂{L}/∂{UNICODE[name]}", "factors": factors[name], "product": product,
-            "analytic": analytic[i], "numerical": numeric[i],
-            "rel_error": float(relative_error(analytic[i], numeric[i])),
-        })  # fmt: skip
+        rows.append(
+            {
+                "name": name,
+                "symbol": f"∂{L}/∂{UNICODE[name]}",
+                "factors": factors[name],
+                "product": product,
+                "analytic": analytic[i],
+                "numerical": numeric[i],
+                "rel_error": float(relative_error(analytic[i], numeric[i])),
+            }
+        )
     return rows
 
 
@@ -96,8 +104,17 @@ def step_rows(params, x, y, eta, task="regression", hidden="linear"):
     rows = []
     for name in NOTES_ORDER:
         i = PARAM_NAMES.index(name)
-        rows.append({"name": name, "symbol": UNICODE[name], "before": p[i], "grad": grads[i],
-                     "change": -eta * grads[i], "after": new[i], "task": task})  # fmt: skip
+        rows.append(
+            {
+                "name": name,
+                "symbol": UNICODE[name],
+                "before": p[i],
+                "grad": grads[i],
+                "change": -eta * grads[i],
+                "after": new[i],
+                "task": task,
+            }
+        )
     return rows
 
 
@@ -127,10 +144,16 @@ def derivative_formulas(hidden="linear"):
 
 # --- the hierarchy: which edges a derivative travels back along -----------------------------------------------
 PATH = {  # parameter -> the edges between it and the loss (its own edge first), as in "L -> y_hat -> o_11 -> w^1_11"
-    "w2_11": ("w2_11",), "w2_21": ("w2_21",), "b_21": (),
-    "w1_11": ("w1_11", "w2_11"), "w1_21": ("w1_21", "w2_11"), "b_11": ("w2_11",),
-    "w1_12": ("w1_12", "w2_21"), "w1_22": ("w1_22", "w2_21"), "b_12": ("w2_21",),
-}  # fmt: skip
+    "w2_11": ("w2_11",),
+    "w2_21": ("w2_21",),
+    "b_21": (),
+    "w1_11": ("w1_11", "w2_11"),
+    "w1_21": ("w1_21", "w2_11"),
+    "b_11": ("w2_11",),
+    "w1_12": ("w1_12", "w2_21"),
+    "w1_22": ("w1_22", "w2_21"),
+    "b_12": ("w2_21",),
+}
 
 
 def sequential_update(params, x, y, eta) -> Params:
@@ -149,11 +172,16 @@ def sequential_update(params, x, y, eta) -> Params:
     b_21 = p.b_21 - eta * dL_dy_hat
     # the slip: w2_11 and w2_21 below are already the updated values
     return Params(
-        p.w1_11 - eta * dL_dy_hat * w2_11 * x1, p.w1_21 - eta * dL_dy_hat * w2_11 * x2,
-        p.w1_12 - eta * dL_dy_hat * w2_21 * x1, p.w1_22 - eta * dL_dy_hat * w2_21 * x2,
-        p.b_11 - eta * dL_dy_hat * w2_11, p.b_12 - eta * dL_dy_hat * w2_21,
-        w2_11, w2_21, b_21,
-    )  # fmt: skip
+        p.w1_11 - eta * dL_dy_hat * w2_11 * x1,
+        p.w1_21 - eta * dL_dy_hat * w2_11 * x2,
+        p.w1_12 - eta * dL_dy_hat * w2_21 * x1,
+        p.w1_22 - eta * dL_dy_hat * w2_21 * x2,
+        p.b_11 - eta * dL_dy_hat * w2_11,
+        p.b_12 - eta * dL_dy_hat * w2_21,
+        w2_11,
+        w2_21,
+        b_21,
+    )
 
 
 def naive_dJ_dz(z, y):

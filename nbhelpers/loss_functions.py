@@ -123,7 +123,12 @@ OUTPUTS = {
         "regression", identity, squared_error, squared_error_dz, identity, squared_error_array, squared_error_dz
     ),
     "classification": Output(
-        "classification", sigmoid, cross_entropy, cross_entropy_dz, sigmoid_array, cross_entropy_array,
+        "classification",
+        sigmoid,
+        cross_entropy,
+        cross_entropy_dz,
+        sigmoid_array,
+        cross_entropy_array,
         cross_entropy_dz_array,
     ),
 }

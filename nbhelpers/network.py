@@ -1,8 +1,8 @@
 """The 2-2-1 network: the forward pass (Step 2 of the notes) and the loss (Step 3).
 
-    z_11 = w^1_11 x_i1 + w^1_21 x_i2 + b_11      o_11 = g(z_11)      (g linear in the notes: o = z)
-    z_12 = w^1_12 x_i1 + w^1_22 x_i2 + b_12      o_12 = g(z_12)
-    z    = w^2_11 o_11 + w^2_21 o_12 + b_21      y_hat = z (regression) or sigma(z) (classification)
+z_11 = w^1_11 x_i1 + w^1_21 x_i2 + b_11      o_11 = g(z_11)      (g linear in the notes: o = z)
+z_12 = w^1_12 x_i1 + w^1_22 x_i2 + b_12      o_12 = g(z_12)
+z    = w^2_11 o_11 + w^2_21 o_12 + b_21      y_hat = z (regression) or sigma(z) (classification)
 """
 
 from __future__ import annotations

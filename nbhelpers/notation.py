@@ -34,7 +34,7 @@ def latex_symbol(name: str) -> str:
 
 
 def subscript(digits) -> str:
-    """"11" -> "₁₁": for the other symbols of the notes in plain text (o₁₁, z₁₂)."""
+    """ "11" -> "₁₁": for the other symbols of the notes in plain text (o₁₁, z₁₂)."""
     return str(digits).translate(_SUBSCRIPTS)
 
 

@@ -98,8 +98,7 @@ class Params(_ParamsFields):
         extra = sorted(str(k) for k in keys - set(PARAM_NAMES))
         if missing or extra:
             raise ValueError(
-                f"params: missing {missing or 'nothing'}, unknown {extra or 'nothing'}; "
-                f"expected exactly {PARAM_NAMES}"
+                f"params: missing {missing or 'nothing'}, unknown {extra or 'nothing'}; expected exactly {PARAM_NAMES}"
             )
         return cls.from_array([values[n] for n in PARAM_NAMES])
 

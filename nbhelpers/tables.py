@@ -18,9 +18,12 @@ from .notation import LATEX
 from .params import as_params
 
 # Cell padding and right-aligned numbers; inline (as a <style> scoped by class) so it works in a widget too.
-TABLE_CSS = ("<style>table.nb-table, table.derivative-table {border-collapse: collapse; font-size: 14px}"
-             " .nb-table th, .nb-table td, .derivative-table th, .derivative-table td"
-             " {padding: 4px 12px; text-align: right; border-bottom: 1px solid #ddd}</style>")  # fmt: skip
+TABLE_CSS = (
+    "<style>table.nb-table, table.derivative-table {border-collapse: collapse; font-size: 14px}"
+    " .nb-table th, .nb-table td, .derivative-table th, .derivative-table td"
+    " {padding: 4px 12px; text-align: right; border-bottom: 1px solid #ddd}</style>"
+)
+
 
 def html_table(headers, rows, caption=None) -> str:
     """A small HTML table (numbers already formatted as strings)."""
@@ -46,13 +49,17 @@ def forward_latex(params, x, task="regression", hidden="linear") -> str:
     t = LATEX  # the parameters' symbols: w^1_{11}, b_{11}, ...
 
     def hidden_neuron(k, w_a, w_b, b):  # z_1k = w^1_1k x_i1 + w^1_2k x_i2 + b_1k, with its numbers
-        return (rf"z_{{1{k}}} = {t[w_a]} x_{{i1}} + {t[w_b]} x_{{i2}} + {t[b]} = {x1}\cdot{n[w_a]} + "
-                rf"{x2}\cdot{n[w_b]} + {n[b]} = {_num(f.z_11 if k == 1 else f.z_12)}")
+        return (
+            rf"z_{{1{k}}} = {t[w_a]} x_{{i1}} + {t[w_b]} x_{{i2}} + {t[b]} = {x1}\cdot{n[w_a]} + "
+            rf"{x2}\cdot{n[w_b]} + {n[b]} = {_num(f.z_11 if k == 1 else f.z_12)}"
+        )
 
     lines = [hidden_neuron(1, "w1_11", "w1_21", "b_11"), hidden_neuron(2, "w1_12", "w1_22", "b_12")]
     if hidden == "linear":
-        lines.append(rf"o_{{11}} = z_{{11}} = {_num(f.o_11)}, \quad o_{{12}} = z_{{12}} = {_num(f.o_12)}"
-                     r"\quad \text{(linear hidden neurons)}")  # fmt: skip
+        lines.append(
+            rf"o_{{11}} = z_{{11}} = {_num(f.o_11)}, \quad o_{{12}} = z_{{12}} = {_num(f.o_12)}"
+            r"\quad \text{(linear hidden neurons)}"
+        )
     else:
         lines.append(rf"o_{{11}} = g(z_{{11}}) = {_num(f.o_11)}, \quad o_{{12}} = g(z_{{12}}) = {_num(f.o_12)}")
     output = rf"z_f = {t['w2_11']} o_{{11}} + {t['w2_21']} o_{{12}} + {t['b_21']}"
@@ -72,10 +79,18 @@ def forward_table_html(params, data, hidden="linear", scaler=None) -> str:
     per_row = losses(params, X, data.y, data.task, hidden)
     headers = ["row", *data.feature_names, "o₁₁", "o₁₂", "z_f", "ŷ", f"y ({data.target_name})", "loss"]
     rows = [
-        [i + 1, *(_num(v) for v in data.X[i]), _num(f.o_11[i]), _num(f.o_12[i]), _num(f.z[i]),
-         f"{f.y_hat[i]:.10g}", _num(data.y[i]), _num(per_row[i])]
+        [
+            i + 1,
+            *(_num(v) for v in data.X[i]),
+            _num(f.o_11[i]),
+            _num(f.o_12[i]),
+            _num(f.z[i]),
+            f"{f.y_hat[i]:.10g}",
+            _num(data.y[i]),
+            _num(per_row[i]),
+        ]
         for i in range(len(data.y))
-    ]  # fmt: skip
+    ]
     rows.append(["mean", "", "", "", "", "", "", "", f"<b>{_num(per_row.mean())}</b>"])
     return html_table(headers, rows)
 
@@ -104,10 +119,17 @@ def loss_table(params, data, hidden="linear") -> str:
     stable = losses(params, data.X, data.y, "classification", hidden)
     header = ["row", "y", "z_f", "ŷ", "1 − ŷ (in floats)", "J from ŷ (the formula as written)", "J from z_f (stable)"]
     rows = [
-        [i + 1, f"{data.y[i]:g}", f"{f.z[i]:.6g}", f"{f.y_hat[i]:.10g}", f"{1.0 - f.y_hat[i]:.6g}",
-         describe_loss(naive[i]), f"{stable[i]:.6g}"]
+        [
+            i + 1,
+            f"{data.y[i]:g}",
+            f"{f.z[i]:.6g}",
+            f"{f.y_hat[i]:.10g}",
+            f"{1.0 - f.y_hat[i]:.6g}",
+            describe_loss(naive[i]),
+            f"{stable[i]:.6g}",
+        ]
         for i in range(len(data.y))
-    ]  # fmt: skip
+    ]
     rows.append(["mean", "", "", "", "", describe_loss(float(np.mean(naive))), f"<b>{stable.mean():.6g}</b>"])
     return html_table(header, rows)
 
@@ -115,8 +137,10 @@ def loss_table(params, data, hidden="linear") -> str:
 # --- the derivatives and one step (Step 4) -------------------------------------------------------------------
 def derivative_table_html(rows) -> str:
     """The rows of ``derivative_rows`` as an HTML table (used by the live panel and printed statically)."""
-    head = ("<tr><th>derivative</th><th>factors (chain rule)</th><th>product</th>"
-            "<th>central difference</th><th>relative error</th></tr>")  # fmt: skip
+    head = (
+        "<tr><th>derivative</th><th>factors (chain rule)</th><th>product</th>"
+        "<th>central difference</th><th>relative error</th></tr>"
+    )
     body = []
     for r in rows:
         parts = " × ".join(f"<span title='{html.escape(lbl)}'>({v:.6g})</span>" for lbl, v in r["factors"])
@@ -133,8 +157,16 @@ def step_table_html(rows, eta) -> str:
     """The rows of ``step_rows`` as an HTML table: before, derivative, change, after."""
     L = "L" if not rows or rows[0].get("task", "regression") == "regression" else "J"
     headers = ["parameter θ", "before: θ_old", f"∂{L}/∂θ_old", f"change: −η ∂{L}/∂θ (η = {eta:g})", "after: θ_new"]
-    body = [[f"<b>{html.escape(r['symbol'])}</b>", f"{r['before']:.8g}", f"{r['grad']:.8g}", f"{r['change']:+.8g}",
-             f"<b>{r['after']:.8g}</b>"] for r in rows]  # fmt: skip
+    body = [
+        [
+            f"<b>{html.escape(r['symbol'])}</b>",
+            f"{r['before']:.8g}",
+            f"{r['grad']:.8g}",
+            f"{r['change']:+.8g}",
+            f"<b>{r['after']:.8g}</b>",
+        ]
+        for r in rows
+    ]
     return html_table(headers, body)
 
 
@@ -144,9 +176,9 @@ def formula_box_html(hidden="linear") -> str:
     groups = (("output neuron", f[0:3]), ("hidden neuron 1", f[3:6]), ("hidden neuron 2", f[6:9]))
     cells = "".join(
         f"<td style='padding:0 14px;vertical-align:top'><b>{label}</b><br>"
-        + "<br>".join(f"{html.escape(s)} = {html.escape(v)}" for s, v in items) + "</td>"
+        + "<br>".join(f"{html.escape(s)} = {html.escape(v)}" for s, v in items)
+        + "</td>"
         for label, items in groups
-    )  # fmt: skip
+    )
     head = f"∂J/∂z_f = −(y − ŷ) (the sigmoid's ŷ(1 − ŷ) cancels); hidden {html.escape(G_PRIME[hidden])}"
-    return (f"<div class='formula-box' style='font-size:14px'><div>{head}</div>"
-            f"<table><tr>{cells}</tr></table></div>")  # fmt: skip
+    return f"<div class='formula-box' style='font-size:14px'><div>{head}</div><table><tr>{cells}</tr></table></div>"

@@ -40,8 +40,15 @@ def _update(p, grads, eta):
     w1_11, w1_21, w1_12, w1_22, b_11, b_12, w2_11, w2_21, b_21 = p
     d1_11, d1_21, d1_12, d1_22, db_11, db_12, d2_11, d2_21, db_21 = grads
     return (
-        w1_11 - eta * d1_11, w1_21 - eta * d1_21, w1_12 - eta * d1_12, w1_22 - eta * d1_22,
-        b_11 - eta * db_11, b_12 - eta * db_12, w2_11 - eta * d2_11, w2_21 - eta * d2_21, b_21 - eta * db_21,
+        w1_11 - eta * d1_11,
+        w1_21 - eta * d1_21,
+        w1_12 - eta * d1_12,
+        w1_22 - eta * d1_22,
+        b_11 - eta * db_11,
+        b_12 - eta * db_12,
+        w2_11 - eta * d2_11,
+        w2_21 - eta * d2_21,
+        b_21 - eta * db_21,
     )
 
 
@@ -77,10 +84,10 @@ def _out_of_bounds(p):
 
 
 def _why_stopped(loss_value, p):
-    """"loss" if the mean loss is non-finite or beyond DIVERGENCE_LIMIT, else "params" if a parameter is, else None.
+    """Why to stop: "loss" if the mean loss is non-finite or beyond DIVERGENCE_LIMIT, "params" if a parameter is.
 
-    On train's hot path once per epoch: max/min skip a NaN that is not first, so the sum checks that (NaN if any
-    entry is NaN, or +-inf cancel).
+    None when neither is. On train's hot path once per epoch: max/min skip a NaN that is not first, so the sum
+    checks that (NaN if any entry is NaN, or +-inf cancel).
     """
     if not abs(loss_value) <= DIVERGENCE_LIMIT:
         return "loss"
@@ -229,23 +236,59 @@ class History:
     (asked for), ``stride``. The arrays are read-only.
     """
 
-    __slots__ = ("losses", "param_values", "recorded", "diverged_at", "stopped_because", "eta", "task", "hidden",
-                 "epochs", "stride", "_advice")  # fmt: skip
+    __slots__ = (
+        "losses",
+        "param_values",
+        "recorded",
+        "diverged_at",
+        "stopped_because",
+        "eta",
+        "task",
+        "hidden",
+        "epochs",
+        "stride",
+        "_advice",
+    )
 
-    def __init__(self, losses, param_values, recorded, *, diverged_at, eta, task, hidden, epochs, stride=1,
-                 stopped_because=None, advice=None):  # fmt: skip
+    def __init__(
+        self,
+        losses,
+        param_values,
+        recorded,
+        *,
+        diverged_at,
+        eta,
+        task,
+        hidden,
+        epochs,
+        stride=1,
+        stopped_because=None,
+        advice=None,
+    ):
         losses = _frozen(losses, float)
         param_values = _frozen(param_values, float)
         recorded = _frozen(recorded, np.int64)
         n = len(losses)
         if n == 0 or losses.shape != (n,) or param_values.shape != (n, 9) or recorded.shape != (n,):
-            raise ValueError(f"History: expected n >= 1 losses, (n, 9) parameters and n epoch numbers, got "
-                             f"{losses.shape}, {param_values.shape}, {recorded.shape}")  # fmt: skip
+            raise ValueError(
+                f"History: expected n >= 1 losses, (n, 9) parameters and n epoch numbers, got "
+                f"{losses.shape}, {param_values.shape}, {recorded.shape}"
+            )
         if stopped_because not in STOP_REASONS:
             raise ValueError(f"History: stopped_because must be one of {STOP_REASONS}, got {stopped_because!r}")
-        values = {"losses": losses, "param_values": param_values, "recorded": recorded, "diverged_at": diverged_at,
-                  "stopped_because": stopped_because, "eta": eta, "task": task, "hidden": hidden, "epochs": epochs,
-                  "stride": stride, "_advice": advice}  # fmt: skip
+        values = {
+            "losses": losses,
+            "param_values": param_values,
+            "recorded": recorded,
+            "diverged_at": diverged_at,
+            "stopped_because": stopped_because,
+            "eta": eta,
+            "task": task,
+            "hidden": hidden,
+            "epochs": epochs,
+            "stride": stride,
+            "_advice": advice,
+        }
         for name, value in values.items():
             object.__setattr__(self, name, value)
 
@@ -253,8 +296,10 @@ class History:
         raise AttributeError(f"a History is read-only (cannot set {name!r})")
 
     def __reduce__(self):  # pickle and copy rebuild it through __init__
-        keywords = {name: getattr(self, name) for name in ("diverged_at", "eta", "task", "hidden", "epochs", "stride",
-                                                           "stopped_because")}  # fmt: skip
+        keywords = {
+            name: getattr(self, name)
+            for name in ("diverged_at", "eta", "task", "hidden", "epochs", "stride", "stopped_because")
+        }
         return _rebuild_history, ((self.losses, self.param_values, self.recorded), {**keywords, "advice": self._advice})
 
     @property
@@ -299,8 +344,10 @@ class History:
         i = int(np.searchsorted(self.recorded, epoch))
         if i < len(self.recorded) and self.recorded[i] == epoch:
             return i
-        raise ValueError(f"epoch {epoch} was not recorded: this History keeps epochs 0 to {self.epochs_run} "
-                         f"every {self.stride} (see history.recorded)")  # fmt: skip
+        raise ValueError(
+            f"epoch {epoch} was not recorded: this History keeps epochs 0 to {self.epochs_run} "
+            f"every {self.stride} (see history.recorded)"
+        )
 
     def params_at(self, epoch: int) -> Params:
         """The ``Params`` after ``epoch`` (which must be recorded)."""
@@ -327,9 +374,11 @@ class History:
         return self.params_at(self.final_epoch)
 
     def __repr__(self):
-        return (f"<History {self.task}, hidden {self.hidden}, η = {self.eta:g}: epochs 0 to {self.epochs_run} of "
-                f"{self.epochs}, {len(self.losses)} recorded (stride {self.stride}), diverged_at={self.diverged_at}, "
-                f"stopped_because={self.stopped_because!r}>")  # fmt: skip
+        return (
+            f"<History {self.task}, hidden {self.hidden}, η = {self.eta:g}: epochs 0 to {self.epochs_run} of "
+            f"{self.epochs}, {len(self.losses)} recorded (stride {self.stride}), diverged_at={self.diverged_at}, "
+            f"stopped_because={self.stopped_because!r}>"
+        )
 
 
 def _rebuild_history(arrays, keywords):
@@ -354,8 +403,20 @@ def _wants_bar(progress, epochs, n_rows) -> bool:
     raise ValueError(f"progress must be None (a bar for long runs only), True or False, got {progress!r}")
 
 
-def train(X, y, task, params, eta, epochs, hidden="linear", shuffle=False, seed=None, *, progress=None,
-          max_records=MAX_RECORDS) -> History:  # fmt: skip
+def train(
+    X,
+    y,
+    task,
+    params,
+    eta,
+    epochs,
+    hidden="linear",
+    shuffle=False,
+    seed=None,
+    *,
+    progress=None,
+    max_records=MAX_RECORDS,
+) -> History:
     """Per-sample SGD: for each epoch, one ``sgd_step`` per row in order (shuffled if asked, with ``seed``).
 
     Stops at the first epoch whose mean loss or any parameter is non-finite or larger than 1e12
@@ -423,7 +484,7 @@ def train(X, y, task, params, eta, epochs, hidden="linear", shuffle=False, seed=
                 next_event = next_record if next_record < next_tick else next_tick
     except KeyboardInterrupt:
         reason, diverged_at = "interrupted", None
-        del buf_l[len(buf_p):], buf_p[len(buf_l):]  # a record half-appended when the interrupt came
+        del buf_l[len(buf_p) :], buf_p[len(buf_l) :]  # a record half-appended when the interrupt came
     finally:
         if bar is not None:
             bar.update(done - shown)
@@ -440,12 +501,23 @@ def train(X, y, task, params, eta, epochs, hidden="linear", shuffle=False, seed=
     end = n_regular + len(extra)
     _pack(loss_values, param_values, packed, n_regular, buf_l, buf_p)
     _pack(loss_values, param_values, n_regular, end, [e[1] for e in extra], [e[2] for e in extra])
-    recorded = np.concatenate([np.arange(n_regular, dtype=np.int64) * stride,
-                               np.array([e[0] for e in extra], dtype=np.int64)])  # fmt: skip
+    recorded = np.concatenate(
+        [np.arange(n_regular, dtype=np.int64) * stride, np.array([e[0] for e in extra], dtype=np.int64)]
+    )
     advice = _advice(reason, diverged_at, loss, p if reason != "interrupted" else last_p, done, epochs, X, y, task)
-    history = History(loss_values[:end], param_values[:end], recorded, diverged_at=diverged_at,
-                      eta=eta, task=task, hidden=act.name, epochs=epochs, stride=stride, stopped_because=reason,
-                      advice=advice)  # fmt: skip
+    history = History(
+        loss_values[:end],
+        param_values[:end],
+        recorded,
+        diverged_at=diverged_at,
+        eta=eta,
+        task=task,
+        hidden=act.name,
+        epochs=epochs,
+        stride=stride,
+        stopped_because=reason,
+        advice=advice,
+    )
     if reason == "interrupted":
         print(f"training interrupted after epoch {done} of {epochs}; returning the history so far")
     return history

@@ -37,9 +37,7 @@ def check_X(X, name="X") -> tuple[np.ndarray, bool]:
     if single:
         arr = arr[None, :]
     if arr.ndim != 2 or arr.shape[1] != 2 or arr.shape[0] == 0:
-        raise ValueError(
-            f"{name} must have shape (2,) for one row or (n, 2) for n rows of (iq, cgpa), got {arr.shape}"
-        )
+        raise ValueError(f"{name} must have shape (2,) for one row or (n, 2) for n rows of (iq, cgpa), got {arr.shape}")
     if not np.isfinite(arr).all():
         r, c = np.argwhere(~np.isfinite(arr))[0]
         raise ValueError(f"{name} has a non-finite value ({arr[r, c]}) at row {r}, column {c}")

@@ -1,4 +1,5 @@
-"""What notebooks 03 and 04 compute and show (classification): each function against an independent reference, and its panels driven to extremes.
+"""What notebooks 03 and 04 compute and show (classification), each against an independent reference, and their
+panels driven to extremes.
 
 References are written out here with ``math`` (the loss and its derivatives from their textbook formulas,
 central differences, the boundary line of a hand-solved network), not taken from the code under test.

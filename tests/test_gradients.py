@@ -4,9 +4,12 @@ References used here, none of them values captured from the code:
 
 * central differences of ``nb.loss`` computed in this file (``central_difference``), on >= 200 random
   parameter/row combinations for each (task, hidden activation) pair;
-* a plain-Python scalar re-implementation of the notes' boxed formulas (``boxed_gradient``), with the
-  factor g'(z_1k) of NOTES.md for non-linear hidden neurons;
+* the tests' shared plain-Python reference, tests/reference.py (``ref``): the notes' forward pass, loss and
+  boxed formulas, with the factor g'(z_1k) of NOTES.md for non-linear hidden neurons;
 * the hand-worked numbers of NOTES.md ("Worked numbers") and hand arithmetic at the notes' initialisation.
+
+The last section checks ``ref`` itself the same ways (central differences of its own loss, the worked numbers),
+so that the reference cannot silently be wrong.
 
 The checkers ``nb.numerical_gradients`` and ``nb.gradient_check`` are tested too, including that
 ``gradient_check`` reports a large error for a deliberately wrong gradient.
@@ -14,78 +17,20 @@ The checkers ``nb.numerical_gradients`` and ``nb.gradient_check`` are tested too
 
 from __future__ import annotations
 
+import csv
 import math
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
+import reference as ref
 
 import nbhelpers as nb
 import nbhelpers.backprop
 
-NAMES = ("w1_11", "w1_21", "w1_12", "w1_22", "b_11", "b_12", "w2_11", "w2_21", "b_21")
-TASKS = ("regression", "classification")
-HIDDENS = ("linear", "sigmoid", "tanh", "relu")
-
-# --- independent scalar re-implementation of the notes (plain Python floats, math only) -------------
-
-def _sigmoid(z):
-    # 0.5 (1 + tanh(z/2)) is sigma(z) exactly in real arithmetic and never overflows
-    return 0.5 * (1.0 + math.tanh(0.5 * z))
-
-
-SCALAR_G = {
-    "linear": (lambda z: z, lambda z: 1.0),
-    "sigmoid": (_sigmoid, lambda z: _sigmoid(z) * (1.0 - _sigmoid(z))),
-    "tanh": (math.tanh, lambda z: 1.0 - math.tanh(z) ** 2),
-    "relu": (lambda z: max(z, 0.0), lambda z: 1.0 if z > 0 else 0.0),
-}
-
-
-def scalar_forward(theta, x1, x2, hidden="linear"):
-    """The notes' forward pass for one row; ``theta`` maps the nine code names to floats."""
-    g = SCALAR_G[hidden][0]
-    z_11 = theta["w1_11"] * x1 + theta["w1_21"] * x2 + theta["b_11"]
-    z_12 = theta["w1_12"] * x1 + theta["w1_22"] * x2 + theta["b_12"]
-    o_11, o_12 = g(z_11), g(z_12)
-    z = theta["w2_11"] * o_11 + theta["w2_21"] * o_12 + theta["b_21"]
-    return z_11, z_12, o_11, o_12, z
-
-
-def scalar_loss(theta, x1, x2, y, task, hidden="linear"):
-    z = scalar_forward(theta, x1, x2, hidden)[4]
-    if task == "regression":
-        return (y - z) ** 2
-    # J = y log(1 + e^-z) + (1 - y) log(1 + e^z), written with log1p of a non-overflowing exp
-    softplus = lambda t: max(t, 0.0) + math.log1p(math.exp(-abs(t)))  # noqa: E731  log(1 + e^t)
-    return y * softplus(-z) + (1 - y) * softplus(z)
-
-
-def boxed_gradient(theta, x1, x2, y, task, hidden="linear"):
-    """NOTES.md boxed results for one row, as a dict name -> dL/dtheta.
-
-    regression: the common factor is -2 (y - y_hat); classification: -(y - y_hat).
-    Non-linear hidden neurons add g'(z_1k) to the hidden-layer lines (NOTES.md, last paragraph).
-    """
-    z_11, z_12, o_11, o_12, z = scalar_forward(theta, x1, x2, hidden)
-    g_prime = SCALAR_G[hidden][1]
-    if task == "regression":
-        y_hat = z
-        c = -2.0 * (y - y_hat)
-    else:
-        y_hat = _sigmoid(z)
-        c = -(y - y_hat)
-    d1, d2 = g_prime(z_11), g_prime(z_12)
-    return {
-        "w2_11": c * o_11,
-        "w2_21": c * o_12,
-        "b_21": c,
-        "w1_11": c * theta["w2_11"] * d1 * x1,
-        "w1_21": c * theta["w2_11"] * d1 * x2,
-        "b_11": c * theta["w2_11"] * d1,
-        "w1_12": c * theta["w2_21"] * d2 * x1,
-        "w1_22": c * theta["w2_21"] * d2 * x2,
-        "b_12": c * theta["w2_21"] * d2,
-    }
+NAMES, TASKS, HIDDENS = ref.NAMES, ref.TASKS, ref.HIDDENS
 
 
 # --- the central-difference reference ------------------------------------------------------------
@@ -98,7 +43,7 @@ def boxed_gradient(theta, x1, x2, y, task, hidden="linear"):
 # Formula: the 7-point central difference (coefficients 1/60 (-1, 9, -45, 0, 45, -9, 1)), whose
 # truncation error is O(s^6) ~ 1e-12 relative at this step, so the step can be large enough that
 # float rounding in the loss (about 1e-16 |L| / s) is negligible too. It is still a central
-# difference of nb.loss, evaluated in this file.
+# difference of nb.loss (or of the reference's loss, to check the reference), evaluated in this file.
 # ReLU: combinations with a hidden pre-activation within KINK_GAP = 1e-4 of the kink are redrawn, and
 # the first-layer steps are capped so that the widest stencil point moves a pre-activation by at most
 # 3/4 of its distance to the kink: the reference never straddles the kink.
@@ -107,14 +52,6 @@ KINK_GAP = 1e-4
 STENCIL = ((-3, -1.0), (-2, 9.0), (-1, -45.0), (1, 45.0), (2, -9.0), (3, 1.0))  # (offset, weight / 60)
 EPS = 2.0**-52
 NOISE_ULPS = 8
-
-_ARRAY_G = {
-    "linear": lambda z: z,
-    "sigmoid": lambda z: 0.5 * (1.0 + np.tanh(0.5 * z)),
-    "tanh": np.tanh,
-    "relu": lambda z: np.maximum(z, 0.0),
-}
-
 
 def hidden_pre_activations(theta, X):
     X = np.atleast_2d(np.asarray(X, dtype=float))
@@ -125,15 +62,14 @@ def hidden_pre_activations(theta, X):
 
 def natural_scales(theta, X, hidden):
     X = np.atleast_2d(np.asarray(X, dtype=float))
-    z_11, z_12 = hidden_pre_activations(theta, X)
-    g = _ARRAY_G[hidden]
+    o = np.abs([ref.forward(theta, x1, x2, hidden)[2:4] for x1, x2 in X.tolist()])  # |o_11|, |o_12| of each row
     ax1, ax2 = np.abs(X).max(axis=0)
-    s = [ax1, ax2, ax1, ax2, 1.0, 1.0, np.abs(g(z_11)).max(), np.abs(g(z_12)).max(), 1.0]
+    s = [ax1, ax2, ax1, ax2, 1.0, 1.0, o[:, 0].max(), o[:, 1].max(), 1.0]
     return np.maximum(1.0, np.array(s, dtype=float))
 
 
-def central_difference(theta, X, y, task, hidden, with_noise=False):
-    """dL/dtheta_i by the 7-point central difference of nb.loss, one parameter at a time.
+def central_difference(theta, X, y, task, hidden, with_noise=False, loss=nb.loss):
+    """dL/dtheta_i by the 7-point central difference of ``loss`` (nb.loss's signature), one parameter at a time.
 
     With ``with_noise``, also return the rounding noise of each estimate: the loss values carry a relative
     rounding error of a few units of 2^-52 (NOISE_ULPS), so the weighted sum divided by 60 s_i is uncertain
@@ -153,7 +89,7 @@ def central_difference(theta, X, y, task, hidden, with_noise=False):
         for k, w in STENCIL:
             moved = theta.copy()
             moved[i] += k * steps[i]
-            value = nb.loss(moved, X, y, task, hidden)
+            value = loss(moved, X, y, task, hidden)
             total += w * value
             magnitude += abs(w * value)
         out[i] = total / (60.0 * steps[i])
@@ -257,8 +193,8 @@ PAIRS = [(t, h) for t in TASKS for h in HIDDENS]
 def test_gradients_match_central_differences(task, hidden):
     seed = 1000 + PAIRS.index((task, hidden))
     worst, worst_informative, informative, total, kinds = gradient_errors(task, hidden, seed)
-    assert informative >= N_CASES and worst <= TOL and worst_informative <= TOL
-    # the mix really was mixed: raw and standardised inputs, single rows and batches
+    # gradient_errors asserted each draw within TOL; here: the mix really was mixed (raw and standardised inputs,
+    # single rows and batches)
     raw = sum(v for (r, _), v in kinds.items() if r)
     single = sum(v for (_, s), v in kinds.items() if s)
     assert raw >= 40 and informative - raw >= 40, kinds
@@ -286,7 +222,7 @@ def test_relative_error_definition_catches_a_wrong_factor():
     assert relative_errors(wrong, numeric)[0].max() > 0.4
 
 
-# --- the boxed formulas, scalar and independent ---------------------------------------------------
+# --- the boxed formulas and the loss, against the shared reference (tests/reference.py) ----------
 
 def _close(a, b, scale, rel=1e-12):
     return abs(a - b) <= rel * max(abs(a), abs(b), scale)
@@ -309,7 +245,7 @@ def test_gradients_equal_scalar_boxed_formulas(task, hidden):
         y = rng.normal(0.0, 1.0, n) if task == "regression" else rng.integers(0, 2, n).astype(float)
         if hidden == "relu" and min(np.abs(a).min() for a in hidden_pre_activations(vals, X)) < 1e-9:
             continue
-        rows = [boxed_gradient(theta, float(a), float(b), float(t), task, hidden) for (a, b), t in zip(X, y)]
+        rows = [ref.gradient(theta, float(a), float(b), float(t), task, hidden) for (a, b), t in zip(X, y)]
         got = nb.gradients(theta, X, y, task, hidden)
         for name in NAMES:
             terms = [r[name] for r in rows]
@@ -332,7 +268,7 @@ def test_loss_equals_scalar_reimplementation(task, hidden):
         n = int(rng.integers(1, 5))
         X = np.column_stack([rng.uniform(40, 120, n), rng.uniform(4, 10, n)])
         y = rng.uniform(3, 12, n) if task == "regression" else rng.integers(0, 2, n).astype(float)
-        expected = [scalar_loss(theta, float(a), float(b), float(t), task, hidden) for (a, b), t in zip(X, y)]
+        expected = [ref.loss(theta, float(a), float(b), float(t), task, hidden) for (a, b), t in zip(X, y)]
         got = nb.losses(theta, X, y, task, hidden)
         assert got.shape == (n,)
         np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-300)
@@ -355,14 +291,15 @@ def test_regression_worked_numbers_row_1():
 
 
 def test_wrong_sign_would_be_caught():
-    """y_hat = 176 > y = 8, so raising b_21 raises the loss: dL/db_21 = +336, not -336."""
+    """y_hat = 176 > y = 8, so raising any parameter raises y_hat and the loss: every dL/dtheta is positive
+    (dL/db_21 = +336, not -336), and each sign agrees with what nudging that parameter does to nb.loss."""
     p = nb.Params.notes_init()
     g = nb.gradients(p, [80, 8], 8, "regression")
-    assert g.b_21 == 336.0 > 0
-    # and directly from the loss: nudging b_21 up increases L
-    up = nb.loss(p.replace(b_21=1e-3), [80, 8], 8, "regression")
-    assert up > 28224.0
-    assert all(v > 0 for v in g)  # every parameter pushes y_hat up at this point
+    for name in NAMES:
+        up = nb.loss(p.replace(**{name: getattr(p, name) + 1e-3}), [80, 8], 8, "regression")
+        down = nb.loss(p.replace(**{name: getattr(p, name) - 1e-3}), [80, 8], 8, "regression")
+        assert down < 28224.0 < up, name
+        assert getattr(g, name) > 0, name
 
 
 def test_regression_batch_gradient_is_mean_of_rows():
@@ -420,9 +357,10 @@ def test_classification_loss_far_in_the_tails(z, y, expected):
     assert math.isfinite(value)
     assert value == pytest.approx(expected, rel=1e-15, abs=1e-300)
     g = nb.gradients(p, [80, 8], y, "classification")
-    assert all(math.isfinite(v) for v in g)
     # dJ/dz = sigma(z) - y: +-1 when confidently wrong, 0 when confidently right
     assert g.b_21 == pytest.approx(float(z > 0) - y, abs=1e-15)
+    # and all nine: dJ/dz times o_11 = 1, o_12 = 0 (output layer) or times w2_11 = z, w2_21 = 0 (hidden layer)
+    assert g.to_dict() == pytest.approx(ref.gradient(p, 80.0, 8.0, y, "classification"), rel=1e-15, abs=1e-300)
 
 
 def test_classification_loss_notes_init_scaled_to_z_1e4():
@@ -541,12 +479,107 @@ def test_gradient_check_detects_a_missing_g_prime_factor(monkeypatch):
     assert max(errors.w1_11, errors.w1_21, errors.b_11) > 0.1
 
 
-def test_gradient_check_does_not_flag_a_correct_tiny_derivative():
+def test_gradient_check_does_not_flag_a_correct_tiny_derivative(monkeypatch):
     # saturated sigmoid hidden neurons on raw iq: dL/dw1_12 is about -1e-9 beside components of about 16;
     # central differences return 0.0 for it, which is no evidence of a wrong derivative
-    errors = nb.gradient_check(nb.Params.random(0), [80, 8], 8, "regression", "sigmoid")
+    p = nb.Params.random(0)
+    errors = nb.gradient_check(p, [80, 8], 8, "regression", "sigmoid")
     assert max(errors) < 1e-6
-    # ... while a real error in a large component is still caught
-    wrong = nb.relative_error(nb.gradients(nb.Params.random(0), [80, 8], 8, "regression", "sigmoid").w2_11 * 1.01,
-                              nb.numerical_gradients(nb.Params.random(0), [80, 8], 8, "regression", "sigmoid").w2_11)
-    assert wrong > 5e-3
+    # ... while a real error, 1% in a large component, is still caught by gradient_check at this same point
+    correct = nb.gradients
+
+    def one_percent_off(*args, **kwargs):
+        g = correct(*args, **kwargs)
+        return g.replace(w2_11=1.01 * g.w2_11)
+
+    monkeypatch.setattr(nbhelpers.backprop, "gradients", one_percent_off)
+    errors = nb.gradient_check(p, [80, 8], 8, "regression", "sigmoid")
+    assert errors.w2_11 == pytest.approx(0.01 / 1.01, rel=1e-3)
+    assert max(v for name, v in errors.to_dict().items() if name != "w2_11") < 1e-6
+
+
+# --- the shared reference (tests/reference.py) checks itself ---------------------------------------
+#
+# Everything above trusts ``ref``; here it is held to the same two independent standards as nb: central
+# differences of its own loss (ref.mean_loss, through central_difference above), and the worked numbers of NOTES.md
+# with the rows read from data/*.csv by the csv module.
+
+def ref_batch_loss(theta, X, y, task, hidden):
+    """ref.mean_loss with nb.loss's signature (a numpy batch or one row), for central_difference."""
+    rows = [(x1, x2, t) for (x1, x2), t in zip(np.atleast_2d(X).tolist(), np.atleast_1d(y).tolist())]
+    return ref.mean_loss(theta, rows, task, hidden)
+
+
+def ref_batch_gradient(theta, X, y, task, hidden):
+    rows = list(zip(np.atleast_2d(X).tolist(), np.atleast_1d(y).tolist()))
+    grads = [ref.gradient(theta, x1, x2, t, task, hidden) for (x1, x2), t in rows]
+    return np.array([sum(g[name] for g in grads) / len(grads) for name in NAMES])
+
+
+def csv_rows(name):
+    """data/<name>.csv as a list of (iq, cgpa, target) floats, read without nbhelpers."""
+    path = Path(__file__).resolve().parent.parent / "data" / f"{name}.csv"
+    with path.open(newline="", encoding="utf-8") as f:
+        return [tuple(float(v) for v in row) for row in list(csv.reader(f))[1:]]
+
+
+@pytest.mark.parametrize("task, hidden", PAIRS)
+def test_reference_gradient_matches_central_differences_of_its_own_loss(task, hidden):
+    rng = np.random.default_rng(2000 + PAIRS.index((task, hidden)))
+    informative = 0
+    for _ in range(40):
+        theta, X, y, _ = draw_case(rng, task, hidden)
+        numeric, noise = central_difference(theta, X, y, task, hidden, with_noise=True, loss=ref_batch_loss)
+        err, _, useful = relative_errors(ref_batch_gradient(theta, X, y, task, hidden), numeric, noise)
+        assert err.max() <= TOL, (task, hidden, NAMES[int(np.argmax(err))], theta.tolist(), X, y)
+        informative += useful
+    assert informative >= 20
+
+
+def test_reference_is_wrong_when_its_formula_is(monkeypatch):
+    """The check above can fail: with the factor g' left out of the hidden layer it does."""
+    monkeypatch.setitem(ref.ACTIVATIONS, "tanh", (math.tanh, lambda z: 1.0))
+    theta, X, y, _ = draw_case(np.random.default_rng(2), "regression", "tanh")
+    numeric = central_difference(theta, X, y, "regression", "tanh", loss=ref_batch_loss)
+    assert relative_errors(ref_batch_gradient(theta, X, y, "regression", "tanh"), numeric)[0].max() > 1e-2
+
+
+def test_reference_reproduces_the_worked_numbers():
+    rows = csv_rows("regression")
+    assert rows == [(80.0, 8.0, 8.0), (70.0, 7.0, 7.0), (60.0, 6.0, 6.0), (50.0, 5.0, 5.0)]
+    init = dict(zip(NAMES, (1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 0.0)))  # every weight 1, every bias 0
+    x1, x2, y = rows[0]
+    assert ref.forward(init, x1, x2) == (88.0, 88.0, 88.0, 88.0, 176.0)
+    assert ref.loss(init, x1, x2, y, "regression") == 28224.0  # (8 - 176)^2
+    assert ref.gradient(init, x1, x2, y, "regression") == {
+        "w1_11": 26880.0, "w1_21": 2688.0, "w1_12": 26880.0, "w1_22": 2688.0,
+        "b_11": 336.0, "b_12": 336.0, "w2_11": 29568.0, "w2_21": 29568.0, "b_21": 336.0,
+    }
+    new = ref.step(init, x1, x2, y, 1e-5, "regression")
+    expected = {"w2_11": 0.70432, "w2_21": 0.70432, "b_21": -0.00336, "w1_11": 0.7312, "w1_12": 0.7312,
+                "w1_21": 0.97312, "w1_22": 0.97312, "b_11": -0.00336, "b_12": -0.00336}
+    assert new == pytest.approx(expected, rel=1e-12, abs=0.0)
+    # the known bug uses the new w2 = 0.70432 for the hidden layer: w1_11 = 1 - 1e-5 * 336 * 0.70432 * 80
+    wrong = ref.step_sequential(init, x1, x2, y, 1e-5, "regression")
+    assert wrong["w1_11"] == pytest.approx(1 - 1e-5 * 336 * 0.70432 * 80, rel=1e-12)
+    assert {n: wrong[n] for n in ("w2_11", "w2_21", "b_21")} == {n: new[n] for n in ("w2_11", "w2_21", "b_21")}
+    # the four rows: (168^2 + 147^2 + 126^2 + 105^2) / 4; eta = 1e-5 converges in 100 epochs, 1e-4 blows up at once
+    assert ref.mean_loss(init, rows, "regression") == 19183.5
+    losses, params = ref.train(init, rows, 1e-5, 100, "regression")
+    assert len(losses) == len(params) == 101 and params[0] == init and losses[0] == 19183.5 and losses[-1] < 1e-3
+    assert ref.train(init, rows, 1e-4, 1, "regression")[0][1] > 1e12
+    # classification at the same init, row 3 (y = 0): J = 132 + log(1 + e^-132) = 132, dJ/dz = 1, o_11 = o_12 = 66
+    x1, x2, y = csv_rows("classification")[2]
+    assert (x1, x2, y) == (60.0, 6.0, 0.0)
+    assert ref.loss(init, x1, x2, y, "classification") == 132.0
+    assert ref.gradient(init, x1, x2, y, "classification") == {
+        "w1_11": 60.0, "w1_21": 6.0, "w1_12": 60.0, "w1_22": 6.0,
+        "b_11": 1.0, "b_12": 1.0, "w2_11": 66.0, "w2_21": 66.0, "b_21": 1.0,
+    }
+
+
+def test_reference_does_not_import_nbhelpers_or_numpy():
+    code = "import sys, reference; print(sorted({'nbhelpers', 'numpy'} & {m.split('.')[0] for m in sys.modules}))"
+    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parent, capture_output=True, text=True,
+                         check=True).stdout  # fmt: skip
+    assert out == "[]\n"

@@ -46,9 +46,11 @@ def check_rows(data) -> None:
     """Panels draw at most ``MAX_ROWS`` rows: a larger dataset gets a ValueError that says what to do."""
     n = len(data.y)
     if n > MAX_ROWS:
-        raise ValueError(f"{data.source}: {n} rows; a panel draws at most {MAX_ROWS}. Take a sample first, e.g. "
-                         f"idx = np.random.default_rng(0).choice({n}, {MAX_ROWS}, replace=False) and "
-                         f"data._replace(X=data.X[idx], y=data.y[idx])")  # fmt: skip
+        raise ValueError(
+            f"{data.source}: {n} rows; a panel draws at most {MAX_ROWS}. Take a sample first, e.g. "
+            f"idx = np.random.default_rng(0).choice({n}, {MAX_ROWS}, replace=False) and "
+            f"data._replace(X=data.X[idx], y=data.y[idx])"
+        )
 
 
 class Panel:

@@ -44,9 +44,18 @@ class ParamSlider(widgets.FloatSlider):
 
 def eta_slider(value=1e-5, min_exp=-6, max_exp=0) -> widgets.FloatLogSlider:
     """The learning-rate slider, η from 10^min_exp to 10^max_exp, CSS class ``eta-slider`` (browser tests)."""
-    s = widgets.FloatLogSlider(value=value, base=10, min=min_exp, max=max_exp, step=0.1, description="η",
-                               readout_format=".1e", continuous_update=True, style=STYLE,
-                               layout=widgets.Layout(width="420px"))  # fmt: skip
+    s = widgets.FloatLogSlider(
+        value=value,
+        base=10,
+        min=min_exp,
+        max=max_exp,
+        step=0.1,
+        description="η",
+        readout_format=".1e",
+        continuous_update=True,
+        style=STYLE,
+        layout=widgets.Layout(width="420px"),
+    )
     s.add_class("eta-slider")
     return s
 
@@ -129,14 +138,17 @@ class WholeNumberBox:
             return
         used = min(max(number, self.lo), self.hi)
         if used != number and not self.clip:
-            self.note.value = (f"<span style='color:#b00020'>a {self.name} is a whole number from {self.lo} to "
-                               f"{self.hi}, not {typed}: the {self.name} stays {self._value}</span>")  # fmt: skip
+            self.note.value = (
+                f"<span style='color:#b00020'>a {self.name} is a whole number from {self.lo} to "
+                f"{self.hi}, not {typed}: the {self.name} stays {self._value}</span>"
+            )
             self.text.value = str(self._value)
             return
         if used != number:
             why = f" ({self.clip_reason})" if self.clip_reason and number > self.hi else ""
-            self.note.value = (f"<span style='color:#b00020'>{typed} is outside {self.lo} … {self.hi}: "
-                               f"using {used}{why}</span>")  # fmt: skip
+            self.note.value = (
+                f"<span style='color:#b00020'>{typed} is outside {self.lo} … {self.hi}: using {used}{why}</span>"
+            )
         else:
             self.note.value = ""
         self._value = used
@@ -154,9 +166,16 @@ class ParamControls:
         for name, value in zip(PARAM_NAMES, initial):
             lo, hi, step = slider_range(name)
             self.sliders[name] = ParamSlider(
-                value=snap(value, lo, hi, step), min=lo, max=hi, step=step, description=UNICODE[name],
-                readout_format=".2f", continuous_update=True, style=STYLE, layout=SLIDER_LAYOUT,
-            )  # fmt: skip
+                value=snap(value, lo, hi, step),
+                min=lo,
+                max=hi,
+                step=step,
+                description=UNICODE[name],
+                readout_format=".2f",
+                continuous_update=True,
+                style=STYLE,
+                layout=SLIDER_LAYOUT,
+            )
         self.notes_button = widgets.Button(description="notes' init (w = 1, b = 0)", layout={"width": "210px"})
         self.random_button = widgets.Button(description="random init, seed:", layout={"width": "150px"})
         self.seed = WholeNumberBox(0, 0, 2**32 - 1, "seed", clip=False)
@@ -165,8 +184,9 @@ class ParamControls:
             widgets.VBox([widgets.HTML(f"<b>{label}</b>")] + [self.sliders[n] for n in names])
             for label, names in GROUPS
         ]
-        presets = widgets.HBox([self.notes_button, self.random_button, self.seed.text, self.seed.note,
-                                self.preset_note])  # fmt: skip
+        presets = widgets.HBox(
+            [self.notes_button, self.random_button, self.seed.text, self.seed.note, self.preset_note]
+        )
         self.box = widgets.VBox([widgets.HTML(f"<b>{title}</b>"), widgets.HBox(columns), presets])
 
     def params(self) -> Params:
@@ -175,8 +195,9 @@ class ParamControls:
 
     def random_preset(self) -> Params:
         """``Params.random(seed)``: what "random init" sets (the sliders round it to their steps and ranges)."""
-        self.preset_note.value = (f"<small>seed {self.seed.value}: weights from N(0, 0.5²), rounded to the "
-                                  f"sliders' steps</small>")  # fmt: skip
+        self.preset_note.value = (
+            f"<small>seed {self.seed.value}: weights from N(0, 0.5²), rounded to the sliders' steps</small>"
+        )
         return Params.random(self.seed.value)
 
     def widgets(self):

@@ -25,11 +25,22 @@ class GradientPanel(Panel):
         self.data, self.hidden = data, hidden
         n = len(data.y)
         if n <= self.BUTTON_ROWS:
-            self.row = widgets.ToggleButtons(options=[(f"row {i + 1}", i) for i in range(n)], value=row,
-                                             description="row", style={"button_width": "70px"})  # fmt: skip
+            self.row = widgets.ToggleButtons(
+                options=[(f"row {i + 1}", i) for i in range(n)],
+                value=row,
+                description="row",
+                style={"button_width": "70px"},
+            )
         else:  # the value is the 0-based index, as for the buttons; the readout shows the row number
-            self.row = widgets.IntSlider(value=row, min=0, max=n - 1, description="row index", style=STYLE,
-                                         continuous_update=True, layout=widgets.Layout(width="420px"))
+            self.row = widgets.IntSlider(
+                value=row,
+                min=0,
+                max=n - 1,
+                description="row index",
+                style=STYLE,
+                continuous_update=True,
+                layout=widgets.Layout(width="420px"),
+            )
         self.params_ui = ParamControls(params or Params.notes_init(), title="parameters")
         self.controls = {"row": self.row, **self.params_ui.sliders}
         self._watch([self.row])
@@ -42,8 +53,9 @@ class GradientPanel(Panel):
 
     def draw(self):
         i = self.row.value
-        self.rows = derivative_rows(self.params_ui.params(), self.data.X[i], float(self.data.y[i]),
-                                    self.data.task, self.hidden)  # fmt: skip
+        self.rows = derivative_rows(
+            self.params_ui.params(), self.data.X[i], float(self.data.y[i]), self.data.task, self.hidden
+        )
         self.table.value = derivative_table_html(self.rows)
         (ax,) = self.figure.axes
         wipe(ax)

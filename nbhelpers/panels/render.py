@@ -55,11 +55,19 @@ def data_artists(ax):
 def axes_signature(ax):
     """What one axes' frame pixels depend on: position, limits, scales, ticks and labels."""
     return (
-        tuple(ax.get_position().bounds), ax.get_xlim(), ax.get_ylim(), ax.get_xscale(), ax.get_yscale(),
-        ax.get_xlabel(), ax.get_ylabel(), ax.axison,
-        tuple(ax.get_xticks()), tuple(ax.get_yticks()),
-        tuple(t.get_text() for t in ax.get_xticklabels()), tuple(t.get_text() for t in ax.get_yticklabels()),
-    )  # fmt: skip
+        tuple(ax.get_position().bounds),
+        ax.get_xlim(),
+        ax.get_ylim(),
+        ax.get_xscale(),
+        ax.get_yscale(),
+        ax.get_xlabel(),
+        ax.get_ylabel(),
+        ax.axison,
+        tuple(ax.get_xticks()),
+        tuple(ax.get_yticks()),
+        tuple(t.get_text() for t in ax.get_xticklabels()),
+        tuple(t.get_text() for t in ax.get_yticklabels()),
+    )
 
 
 def frame_signature(fig):

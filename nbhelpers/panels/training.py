@@ -24,8 +24,18 @@ class TrainingPanel(Panel):
 
     DESCRIPTION = "training panel (η, epochs, initial parameters; the loss curve and the fit)"
 
-    def __init__(self, data, eta=1e-5, epochs=100, params=None, eta_range=(-6, 0), max_epochs=500,
-                 hidden="linear", hidden_choice=False, standardise=False):  # fmt: skip
+    def __init__(
+        self,
+        data,
+        eta=1e-5,
+        epochs=100,
+        params=None,
+        eta_range=(-6, 0),
+        max_epochs=500,
+        hidden="linear",
+        hidden_choice=False,
+        standardise=False,
+    ):
         super().__init__()
         check_rows(data)
         self.data = data
@@ -34,36 +44,71 @@ class TrainingPanel(Panel):
         max_epochs = min(max_epochs, budget)
         reason = f"{len(data.y)} rows: at most {max_epochs} epochs keep the panel quick" if budget < 500 else ""
         self.eta = eta_slider(eta, *eta_range)
-        self.epochs = widgets.IntSlider(value=min(epochs, max_epochs), min=1, max=max_epochs, step=1,
-                                        description="epochs", continuous_update=True, readout=False, style=STYLE,
-                                        layout=widgets.Layout(width="330px"))  # fmt: skip
-        self.epochs_box = WholeNumberBox(self.epochs.value, 1, max_epochs, "epochs", width="80px",
-                                         clip_reason=reason or f"this panel trains at most {max_epochs} epochs; "
-                                         "nb.train runs longer")  # fmt: skip
+        self.epochs = widgets.IntSlider(
+            value=min(epochs, max_epochs),
+            min=1,
+            max=max_epochs,
+            step=1,
+            description="epochs",
+            continuous_update=True,
+            readout=False,
+            style=STYLE,
+            layout=widgets.Layout(width="330px"),
+        )
+        self.epochs_box = WholeNumberBox(
+            self.epochs.value,
+            1,
+            max_epochs,
+            "epochs",
+            width="80px",
+            clip_reason=reason or f"this panel trains at most {max_epochs} epochs; nb.train runs longer",
+        )
         self.epochs_box.on_change(lambda n: setattr(self.epochs, "value", n))
         self.epochs.observe(lambda change: self.epochs_box.show(change["new"]), names="value")
         self.standardise = widgets.Checkbox(value=standardise, description="standardise inputs", indent=False)
-        self.hidden = widgets.Dropdown(options=list(HIDDEN), value=hidden,
-                                       description="hidden g", style=STYLE, layout={"width": "200px"})
+        self.hidden = widgets.Dropdown(
+            options=list(HIDDEN), value=hidden, description="hidden g", style=STYLE, layout={"width": "200px"}
+        )
         self.params_ui = ParamControls(params or Params.notes_init())
         choices = {"hidden": self.hidden} if hidden_choice else {}
-        self.controls = {"eta": self.eta, "epochs": self.epochs, "standardise": self.standardise, **choices,
-                         **self.params_ui.sliders}  # fmt: skip
+        self.controls = {
+            "eta": self.eta,
+            "epochs": self.epochs,
+            "standardise": self.standardise,
+            **choices,
+            **self.params_ui.sliders,
+        }
         self._watch([self.eta, self.epochs, self.standardise, *choices.values()])
         self._wire_params(self.params_ui)
         self.view = FigureView(panel_figure(2, (13, 4.5))[0])
         epochs_row = widgets.HBox([self.epochs, self.epochs_box.text, self.epochs_box.note])
         top = [self.standardise] + ([self.hidden] if hidden_choice else [])
-        self.widget = widgets.VBox([widgets.HBox([self.eta]), epochs_row, widgets.HBox(top), self.params_ui.box,
-                                    self.view.image, self._caption()])  # fmt: skip
+        self.widget = widgets.VBox(
+            [
+                widgets.HBox([self.eta]),
+                epochs_row,
+                widgets.HBox(top),
+                self.params_ui.box,
+                self.view.image,
+                self._caption(),
+            ]
+        )
         self.history = None
         self.redraw()
 
     def compute(self):
         """Train with the current controls (a pure call to ``train``)."""
         X, scaler = scaled_inputs(self.data.X, self.standardise.value)
-        history = train(X, self.data.y, self.data.task, self.params_ui.params(), self.eta.value,
-                        self.epochs.value, hidden=self.hidden.value, progress=False)  # fmt: skip
+        history = train(
+            X,
+            self.data.y,
+            self.data.task,
+            self.params_ui.params(),
+            self.eta.value,
+            self.epochs.value,
+            hidden=self.hidden.value,
+            progress=False,
+        )
         return history, scaler
 
     def draw(self):
@@ -87,11 +132,29 @@ class ClassificationTrainingPanel(TrainingPanel):
 
     DESCRIPTION = "training panel (η, epochs, hidden activation, initial parameters; the loss and the boundary)"
 
-    def __init__(self, data, eta=1e-3, epochs=100, params=None, eta_range=(-6, 1), max_epochs=500,
-                 hidden="linear", standardise=False):  # fmt: skip
+    def __init__(
+        self,
+        data,
+        eta=1e-3,
+        epochs=100,
+        params=None,
+        eta_range=(-6, 1),
+        max_epochs=500,
+        hidden="linear",
+        standardise=False,
+    ):
         self.formulas = widgets.HTML(formula_box_html(hidden))  # before super(): its first redraw updates it
-        super().__init__(data, eta=eta, epochs=epochs, params=params, eta_range=eta_range, max_epochs=max_epochs,
-                         hidden=hidden, hidden_choice=True, standardise=standardise)  # fmt: skip
+        super().__init__(
+            data,
+            eta=eta,
+            epochs=epochs,
+            params=params,
+            eta_range=eta_range,
+            max_epochs=max_epochs,
+            hidden=hidden,
+            hidden_choice=True,
+            standardise=standardise,
+        )
         children = list(self.widget.children)
         self.widget.children = children[:-2] + [self.formulas] + children[-2:]  # formulas just above the figure
 
@@ -114,9 +177,16 @@ class EpochScrubber(Panel):
         super().__init__()
         self.history, self.data, self.scaler = history, data, scaler
         last = history.final_epoch
-        self.epoch = widgets.IntSlider(value=min(epoch, last), min=0, max=last, step=history.stride,
-                                       description="epoch", continuous_update=True, style=STYLE,
-                                       layout=widgets.Layout(width="520px"))  # fmt: skip
+        self.epoch = widgets.IntSlider(
+            value=min(epoch, last),
+            min=0,
+            max=last,
+            step=history.stride,
+            description="epoch",
+            continuous_update=True,
+            style=STYLE,
+            layout=widgets.Layout(width="520px"),
+        )
         self.controls = {"epoch": self.epoch}
         self._watch([self.epoch])
         self.view = FigureView(panel_figure(2, (13, 4.5))[0])
@@ -134,7 +204,8 @@ class EpochScrubber(Panel):
         right = self.figure.axes[1]
         wipe(right)
         names = (*self.data.feature_names, self.data.target_name)
-        drawn = plot_decision_boundary(params, self.data.X, self.data.y, self.history.hidden, self.scaler, ax=right,
-                                       names=names)  # fmt: skip
+        drawn = plot_decision_boundary(
+            params, self.data.X, self.data.y, self.history.hidden, self.scaler, ax=right, names=names
+        )
         right.set_title(f"epoch {k}: mean J = {J:.4g}")
         return drawn

@@ -11,8 +11,13 @@ from ..data import UNITS
 from .style import COLORS
 
 # Legends sit outside the axes, to the right, so they never cover a data point; an opaque, square frame.
-LEGEND = {"framealpha": 1.0, "fancybox": False, "loc": "upper left", "bbox_to_anchor": (1.02, 1.0),
-          "borderaxespad": 0.0}  # fmt: skip
+LEGEND = {
+    "framealpha": 1.0,
+    "fancybox": False,
+    "loc": "upper left",
+    "bbox_to_anchor": (1.02, 1.0),
+    "borderaxespad": 0.0,
+}
 MANY_ROWS = 20  # beyond this many rows, per-row bars and labels become a summary
 
 
@@ -116,14 +121,24 @@ def use_log_scale(ax, axis="y", **kwargs):
 def say(ax, text, color=COLORS["bad"]):
     """Write a sentence in the middle of ``ax`` (used instead of an empty plot)."""
     box = {"boxstyle": "round", "fc": "white", "ec": color}
-    return ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", fontsize=15,
-                   color=color, wrap=True, bbox=box)  # fmt: skip
+    return ax.text(
+        0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", fontsize=15, color=color, wrap=True, bbox=box
+    )
 
 
 def points(ax, x, y, few, color, marker, size, zorder, label, edgecolor=None):
     """One marker per row: a scatter for a few rows, a marker-only line (several times faster to draw) for many."""
     if few:
-        return ax.scatter(x, y, color=color, marker=marker, s=size, zorder=zorder, label=label,
-                          edgecolors=edgecolor)  # fmt: skip
-    return ax.plot(x, y, linestyle="none", marker=marker, markersize=3.5, color=color, zorder=zorder, label=label,
-                   markeredgecolor=edgecolor or color, markeredgewidth=0.3)[0]  # fmt: skip
+        return ax.scatter(x, y, color=color, marker=marker, s=size, zorder=zorder, label=label, edgecolors=edgecolor)
+    return ax.plot(
+        x,
+        y,
+        linestyle="none",
+        marker=marker,
+        markersize=3.5,
+        color=color,
+        zorder=zorder,
+        label=label,
+        markeredgecolor=edgecolor or color,
+        markeredgewidth=0.3,
+    )[0]

@@ -46,12 +46,21 @@ def draw_network(params: Params | None = None, ax=None, task="regression", hidde
         length = ((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5
         ux, uy = (x1 - x0) / length, (y1 - y0) / length  # start and end on the circles' rims
         drawn["edges"][name] = ax.annotate(
-            "", xy=(x1 - RADIUS * ux, y1 - RADIUS * uy), xytext=(x0 + RADIUS * ux, y0 + RADIUS * uy),
+            "",
+            xy=(x1 - RADIUS * ux, y1 - RADIUS * uy),
+            xytext=(x0 + RADIUS * ux, y0 + RADIUS * uy),
             arrowprops={"arrowstyle": "-|>", "color": "#555555", "lw": 1.6, "shrinkA": 0, "shrinkB": 0},
         )
         lx, ly = x0 + t * (x1 - x0), y0 + t * (y1 - y0) + dy
-        drawn["labels"][name] = ax.text(lx, ly, label(name), ha="center", va="center", fontsize=14,
-                                        bbox={"fc": "white", "ec": "none", "alpha": 0.9, "pad": 1})  # fmt: skip
+        drawn["labels"][name] = ax.text(
+            lx,
+            ly,
+            label(name),
+            ha="center",
+            va="center",
+            fontsize=14,
+            bbox={"fc": "white", "ec": "none", "alpha": 0.9, "pad": 1},
+        )
     colors = {"x1": "#dddddd", "x2": "#dddddd", "h1": COLORS["h1"], "h2": COLORS["h2"], "out": COLORS["out"]}
     for key, (x, y, text) in NODES.items():
         drawn["nodes"][key] = ax.add_patch(Circle((x, y), RADIUS, fc=colors[key], ec="k", lw=1.5, alpha=0.9))
@@ -88,8 +97,12 @@ def plot_path(names, ax=None, title=None):
         drawn["labels"][n].set_color(HIGHLIGHT)
         drawn["labels"][n].set_fontweight("bold")
     x, y, _ = NODES["out"]
-    ax.annotate("", xy=(x + 0.5, y), xytext=(x + RADIUS, y),
-                arrowprops={"arrowstyle": "-|>", "color": HIGHLIGHT, "lw": 3.5, "shrinkA": 0, "shrinkB": 0})
+    ax.annotate(
+        "",
+        xy=(x + 0.5, y),
+        xytext=(x + RADIUS, y),
+        arrowprops={"arrowstyle": "-|>", "color": HIGHLIGHT, "lw": 3.5, "shrinkA": 0, "shrinkB": 0},
+    )
     ax.text(x + 0.58, y, "$L$", ha="left", va="center", fontsize=18, color=HIGHLIGHT)
     ax.set_xlim(-0.3, 2.85)
     if title:

@@ -39,8 +39,13 @@ def plot_fit(params, X, y, hidden="linear", scaler=None, ax=None, names=("iq", "
     line_in = line_X if scaler is None else scaler.transform(line_X)
     scale = float(np.abs(X[:, 1]).max()) or 1.0
     line = f"{b:.3g}·{names[0]}" + ("" if abs(a) < 1e-9 * scale else f" {'+' if a > 0 else '−'} {abs(a):.3g}")
-    model = ax.plot(line_x1, forward(params, line_in, "regression", hidden).y_hat, color=COLORS["out"],
-                    alpha=0.5, label=f"ŷ along the data's trend\n{names[1]} ≈ {line}")[0]  # fmt: skip
+    model = ax.plot(
+        line_x1,
+        forward(params, line_in, "regression", hidden).y_hat,
+        color=COLORS["out"],
+        alpha=0.5,
+        label=f"ŷ along the data's trend\n{names[1]} ≈ {line}",
+    )[0]
     few = len(y) <= MANY_ROWS
     resid = None
     if few:  # beyond MANY_ROWS the gap between the two markers shows the error (10,000 lines cost a second)
@@ -58,8 +63,18 @@ def plot_fit(params, X, y, hidden="linear", scaler=None, ax=None, names=("iq", "
     return {"targets": targets, "predictions": preds, "residuals": resid, "model": model, "y_hat": y_hat}
 
 
-def plot_decision_boundary(params, X, y, hidden="linear", scaler=None, ax=None, n=200, colorbar=False,
-                           names=("iq", "cgpa", "placed"), legend=True):
+def plot_decision_boundary(
+    params,
+    X,
+    y,
+    hidden="linear",
+    scaler=None,
+    ax=None,
+    n=200,
+    colorbar=False,
+    names=("iq", "cgpa", "placed"),
+    legend=True,
+):
     """Classification: P(y = 1) over the plane of the two inputs, the y_hat = 0.5 line, and the rows by class.
 
     ``names``: the two input columns and the target, for the labels; ``legend=False`` leaves the legend out
@@ -71,15 +86,34 @@ def plot_decision_boundary(params, X, y, hidden="linear", scaler=None, ax=None, 
     z = forward(params, pts if scaler is None else scaler.transform(pts), "classification", hidden).z
     prob = sigmoid_array(z).reshape(G1.shape)
     extent = (G1.min(), G1.max(), G2.min(), G2.max())
-    image = ax.imshow(prob, origin="lower", extent=extent, aspect="auto", cmap="RdBu", vmin=0, vmax=1,
-                      alpha=0.75, interpolation="nearest")  # fmt: skip
+    image = ax.imshow(
+        prob,
+        origin="lower",
+        extent=extent,
+        aspect="auto",
+        cmap="RdBu",
+        vmin=0,
+        vmax=1,
+        alpha=0.75,
+        interpolation="nearest",
+    )
     boundary = None
     if prob.min() < 0.5 < prob.max():
         boundary = ax.contour(G1, G2, prob, levels=[0.5], colors="k", linewidths=2)
     for cls, marker in ((1, "o"), (0, "s")):
         rows = y == cls
-        points(ax, X[rows, 0], X[rows, 1], len(y) <= MANY_ROWS, color=COLORS[f"class{cls}"], marker=marker,
-               size=110, zorder=3, label=f"{names[2]} = {cls}", edgecolor="k")  # fmt: skip
+        points(
+            ax,
+            X[rows, 0],
+            X[rows, 1],
+            len(y) <= MANY_ROWS,
+            color=COLORS[f"class{cls}"],
+            marker=marker,
+            size=110,
+            zorder=3,
+            label=f"{names[2]} = {cls}",
+            edgecolor="k",
+        )
     ax.set_xlabel(label_for(names[0]))
     ax.set_ylabel(label_for(names[1]))
     p = f"P({names[2]}) = ŷ"
@@ -158,8 +192,15 @@ def _tiles_legend(axes):
     first = np.atleast_1d(axes).ravel()[0]
     handles, labels = first.get_legend_handles_labels()
     fig = first.figure
-    return fig.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 0.98), ncols=len(labels),
-                      framealpha=1.0, fancybox=False)  # fmt: skip
+    return fig.legend(
+        handles,
+        labels,
+        loc="lower center",
+        bbox_to_anchor=(0.5, 0.98),
+        ncols=len(labels),
+        framealpha=1.0,
+        fancybox=False,
+    )
 
 
 def plot_boundary_snapshots(history, data, epochs=(0, 1, 5, 20, 100), scaler=None, axes=None):

@@ -102,17 +102,35 @@ def plot_eta_sweep(sweeps, ax=None, floor=1e-10, marks=()):
         y = np.maximum(sweep.final_loss[ok], floor)
         drawn["lines"].append(ax.plot(sweep.etas[ok], y, marker="o", color=color, label=name)[0])
         height = np.full(sweep.diverged.sum(), 0.95 - 0.06 * k)
-        drawn["diverged"].append(ax.scatter(sweep.etas[sweep.diverged], height, marker="x", s=70, color=color,
-                                            transform=top, label=f"{name}: diverged"))  # fmt: skip
+        drawn["diverged"].append(
+            ax.scatter(
+                sweep.etas[sweep.diverged],
+                height,
+                marker="x",
+                s=70,
+                color=color,
+                transform=top,
+                label=f"{name}: diverged",
+            )
+        )
         rng = converging_range(sweep)
         if rng:
             drawn["largest"].append(ax.axvline(rng[1], color=color, ls="--", lw=1.5))
-            ax.text(rng[1], 0.8, f" largest η that \n converges: {rng[1]:.1e} ", transform=top, color=color,
-                    fontsize=11, va="top", ha="right" if sweep.standardised else "left")  # fmt: skip
+            ax.text(
+                rng[1],
+                0.8,
+                f" largest η that \n converges: {rng[1]:.1e} ",
+                transform=top,
+                color=color,
+                fontsize=11,
+                va="top",
+                ha="right" if sweep.standardised else "left",
+            )
     for eta in marks:
         ax.axvline(eta, color="grey", lw=1, ls="-", alpha=0.6)
-        ax.text(eta, 0.02, f"η = {eta:.0e} ", transform=top, rotation=90, ha="right", va="bottom", fontsize=10,
-                color="grey")  # fmt: skip
+        ax.text(
+            eta, 0.02, f"η = {eta:.0e} ", transform=top, rotation=90, ha="right", va="bottom", fontsize=10, color="grey"
+        )
     tol = sweeps[0].tol
     ax.axhline(tol, color="k", ls=":", lw=1)
     ax.text(sweeps[0].etas.min(), tol, f"converged: loss ≤ {tol:g}", va="bottom", ha="left", fontsize=10)
