@@ -5,8 +5,8 @@ References used here, none of them values captured from the code:
 * central differences of ``nb.loss`` computed in this file (``central_difference``), on >= 200 random
   parameter/row combinations for each (task, hidden activation) pair;
 * the tests' shared plain-Python reference, tests/reference.py (``ref``): the notes' forward pass, loss and
-  boxed formulas, with the factor g'(z_1k) of NOTES.md for non-linear hidden neurons;
-* the hand-worked numbers of NOTES.md ("Worked numbers") and hand arithmetic at the notes' initialisation.
+  boxed formulas, with the factor g'(z_1k) of the notes for non-linear hidden neurons;
+* the hand-worked numbers of the notes ("Worked numbers") and hand arithmetic at the notes' initialisation.
 
 The last section checks ``ref`` itself the same ways (central differences of its own loss, the worked numbers),
 so that the reference cannot silently be wrong.
@@ -204,7 +204,7 @@ def test_gradients_match_central_differences(task, hidden):
 
 
 def test_central_difference_reference_reproduces_hand_numbers():
-    """The reference itself: at the notes' init on row 1 it recovers NOTES.md's nine derivatives."""
+    """The reference itself: at the notes' init on row 1 it recovers the notes' nine derivatives."""
     expected = [26880, 2688, 26880, 2688, 336, 336, 29568, 29568, 336]
     numeric = central_difference(list(nb.Params.notes_init()), [80.0, 8.0], 8.0, "regression", "linear")
     np.testing.assert_allclose(numeric, expected, rtol=1e-9)
@@ -275,7 +275,7 @@ def test_loss_equals_scalar_reimplementation(task, hidden):
         assert nb.loss(theta, X, y, task, hidden) == pytest.approx(sum(expected) / n, rel=1e-12)
 
 
-# --- worked numbers of NOTES.md (regression, row 1, notes' initialisation) -------------------------
+# --- worked numbers of the notes (regression, row 1, notes' initialisation) -------------------------
 
 def test_regression_worked_numbers_row_1():
     p = nb.Params.notes_init()
@@ -501,7 +501,7 @@ def test_gradient_check_does_not_flag_a_correct_tiny_derivative(monkeypatch):
 # --- the shared reference (tests/reference.py) checks itself ---------------------------------------
 #
 # Everything above trusts ``ref``; here it is held to the same two independent standards as nb: central
-# differences of its own loss (ref.mean_loss, through central_difference above), and the worked numbers of NOTES.md
+# differences of its own loss (ref.mean_loss, through central_difference above), and the worked numbers of the notes
 # with the rows read from data/*.csv by the csv module.
 
 def ref_batch_loss(theta, X, y, task, hidden):

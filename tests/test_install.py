@@ -71,7 +71,7 @@ def test_wheel_install_loads_the_datasets_from_any_directory(tmp_path):
     # the installed copy was imported, and it read its own packaged CSV (not the repository's data/)
     assert Path(got["module"]).resolve().is_relative_to(target.resolve())
     assert Path(got["source"]).resolve().is_relative_to(target.resolve())
-    # NOTES.md's regression table
+    # the notes' regression table
     assert got["X"] == [[80.0, 8.0], [70.0, 7.0], [60.0, 6.0], [50.0, 5.0]]
     assert got["y"] == [8.0, 7.0, 6.0, 5.0]
     assert got["features"] == ["iq", "cgpa"] and got["target"] == "package"

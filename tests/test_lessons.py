@@ -1,4 +1,4 @@
-"""Tests of nbhelpers.lessons against independent references: the notes' worked numbers (NOTES.md),
+"""Tests of nbhelpers.lessons against independent references: the lecture notes' worked numbers,
 hand-computed chain-rule products, and per-sample SGD from the shared plain-Python reference (tests/reference.py)."""
 
 import numpy as np
@@ -32,7 +32,7 @@ def reference_sgd(X, y, eta, epochs, standardise=False):
 def test_step_rows_match_the_notes_worked_numbers():
     rows = lessons.step_rows(INIT, X[0], Y[0], 1e-5)
     assert [r["name"] for r in rows] == ["w2_11", "w2_21", "b_21", "w1_11", "w1_21", "b_11", "w1_12", "w1_22", "b_12"]
-    # NOTES.md: row 1 at the notes' init
+    # The notes: row 1 at the notes' init
     assert [r["grad"] for r in rows] == [29568, 29568, 336, 26880, 2688, 336, 26880, 2688, 336]
     after = {r["name"]: r["after"] for r in rows}
     assert after["w2_11"] == pytest.approx(0.70432, abs=1e-12)
@@ -98,7 +98,7 @@ def test_update_losses_stops_when_it_blows_up():
 
 
 def test_sweep_agrees_with_the_notes():
-    """NOTES.md: with raw inputs and w = 1, eta >= 1e-4 diverges and eta = 1e-5 converges."""
+    """The notes: with raw inputs and w = 1, eta >= 1e-4 diverges and eta = 1e-5 converges."""
     sweep = lessons.eta_sweep(X, Y, [1e-5, 1e-4, 1e-3], epochs=100)
     assert sweep.converged.tolist() == [True, False, False]
     assert sweep.diverged.tolist() == [False, True, True]

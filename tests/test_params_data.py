@@ -1,6 +1,6 @@
 """Params (names, immutability, constructors, round trips) and the data loaders.
 
-Expected values are written out by hand from NOTES.md ("The two problems and their data",
+Expected values are written out by hand from the notes ("The two problems and their data",
 "Code names"), never captured from the code.
 """
 
@@ -13,10 +13,10 @@ import pytest
 
 import nbhelpers as nb
 
-# NOTES.md, "Code names (fixed for the whole project)", in that order.
+# The notes, "Code names (fixed for the whole project)", in that order.
 EXPECTED_NAMES = ("w1_11", "w1_21", "w1_12", "w1_22", "b_11", "b_12", "w2_11", "w2_21", "b_21")
 
-# NOTES.md, the two tables: (iq, cgpa, target).
+# The notes, the two tables: (iq, cgpa, target).
 REGRESSION_ROWS = [(80, 8, 8), (70, 7, 7), (60, 6, 6), (50, 5, 5)]
 CLASSIFICATION_ROWS = [(80, 8, 1), (70, 7, 1), (60, 6, 0), (50, 5, 0)]
 

@@ -1,6 +1,6 @@
 """sgd_step and train (Step 4 of the notes: per-sample SGD with the simultaneous update).
 
-References: the hand-worked step of NOTES.md, nb.gradients (itself checked against central differences in
+References: the hand-worked step of the notes, nb.gradients (itself checked against central differences in
 test_gradients.py), and the tests' plain-Python re-implementation of the notes, tests/reference.py (``ref``: one
 step, the known-wrong sequential step, per-sample SGD; checked itself in test_gradients.py). Nothing is compared
 with values captured from the code.
@@ -18,7 +18,7 @@ import reference as ref
 import nbhelpers as nb
 
 NAMES, HIDDENS = ref.NAMES, ref.HIDDENS
-ROWS = [(80.0, 8.0, 8.0), (70.0, 7.0, 7.0), (60.0, 6.0, 6.0), (50.0, 5.0, 5.0)]  # NOTES.md, regression
+ROWS = [(80.0, 8.0, 8.0), (70.0, 7.0, 7.0), (60.0, 6.0, 6.0), (50.0, 5.0, 5.0)]  # the notes, regression
 
 
 def assert_params_close(got, expected, rel=1e-12, scale=0.0):
@@ -31,7 +31,7 @@ def assert_params_close(got, expected, rel=1e-12, scale=0.0):
 # --- sgd_step ------------------------------------------------------------------------------------
 
 def test_sgd_step_worked_numbers_of_the_notes():
-    """NOTES.md: eta = 1e-5 on row 1 from the notes' init."""
+    """The notes: eta = 1e-5 on row 1 from the notes' init."""
     new = nb.sgd_step(nb.Params.notes_init(), [80, 8], 8, 1e-5, "regression")
     assert isinstance(new, nb.Params)
     expected = {
@@ -120,7 +120,7 @@ def test_train_notes_init_converges_at_eta_1e_5():
         assert h.losses[k] == pytest.approx(nb.loss(h.params[k], d.X, d.y, "regression"), rel=1e-12)
     traj = h.trajectory("w2_11")
     assert traj.shape == (101,) and traj[0] == 1.0 and traj[-1] == h.params[-1].w2_11
-    # symmetry (NOTES.md): from w = 1 everywhere the two hidden neurons stay identical
+    # symmetry (the notes): from w = 1 everywhere the two hidden neurons stay identical
     last = h.params[-1]
     assert (last.w1_11, last.w1_21, last.b_11, last.w2_11) == (last.w1_12, last.w1_22, last.b_12, last.w2_21)
 
