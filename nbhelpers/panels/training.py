@@ -132,29 +132,10 @@ class ClassificationTrainingPanel(TrainingPanel):
 
     DESCRIPTION = "training panel (η, epochs, hidden activation, initial parameters; the loss and the boundary)"
 
-    def __init__(
-        self,
-        data,
-        eta=1e-3,
-        epochs=100,
-        params=None,
-        eta_range=(-6, 1),
-        max_epochs=500,
-        hidden="linear",
-        standardise=False,
-    ):
+    def __init__(self, data, eta=1e-3, eta_range=(-6, 1), hidden="linear", **options):
+        """``options``: those of ``TrainingPanel`` (epochs, params, max_epochs, standardise)."""
         self.formulas = widgets.HTML(formula_box_html(hidden))  # before super(): its first redraw updates it
-        super().__init__(
-            data,
-            eta=eta,
-            epochs=epochs,
-            params=params,
-            eta_range=eta_range,
-            max_epochs=max_epochs,
-            hidden=hidden,
-            hidden_choice=True,
-            standardise=standardise,
-        )
+        super().__init__(data, eta=eta, eta_range=eta_range, hidden=hidden, hidden_choice=True, **options)
         children = list(self.widget.children)
         self.widget.children = children[:-2] + [self.formulas] + children[-2:]  # formulas just above the figure
 
