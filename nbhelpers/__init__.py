@@ -19,8 +19,8 @@ L, J               loss        (y - y_hat)^2, or binary cross-entropy
 eta                eta         learning rate
 =================  ==========  =================================================
 
-Importing this package changes no global state (no plotting style, no seeds), and imports no widget code: the
-layers, each importing only the ones above it in this list (README.md, "Architecture"):
+Importing this package changes no global state (no plotting style, no seeds) and imports no widget code. The
+layers, each of which imports only from itself and the layers before it in this list (README.md, "Architecture"):
 
 1. data and parameters: ``params``, ``notation`` (the symbol tables), ``validate``, ``data``
 2. the network math: ``activations``, ``loss_functions``, ``arguments``, ``network``, ``backprop``, ``training``
