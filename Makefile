@@ -33,6 +33,7 @@ lab: install
 ## and the browser tests in JupyterLab (skipped with a message where Chromium is missing, unless CI=true).
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest --nbval --nbval-sanitize-with notebooks/sanitize.cfg tests notebooks
 
 ## Re-execute every notebook in place, so the committed outputs are what a fresh run prints.
