@@ -70,6 +70,19 @@ for _o in _gc.get_objects():
 print(_json.dumps(_bench_panels))
 """
 
+# In the page: run code in the notebook's kernel, return its status and what it printed.
+KERNEL_EXEC_JS = """async (code) => {
+    const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+    const out = [];
+    const future = kernel.requestExecute({code, silent: false, store_history: false});
+    future.onIOPub = m => {
+        if (m.header.msg_type === 'stream') out.push(m.content.text);
+        if (m.header.msg_type === 'error') out.push(`${m.content.ename}: ${m.content.evalue}`);
+    };
+    const reply = await future.done;
+    return [reply.content.status, out.join('')];
+}"""
+
 # In the page: per tagged panel, the times its figure's src changed and its new PNG finished loading.
 OBSERVE_JS = """(k) => {
     window.__bench = window.__bench || {keys: [], panels: {}};
@@ -96,9 +109,17 @@ def percentile(values, q):
     return values[lo] + (values[hi] - values[lo]) * (pos - lo)
 
 
+def kernel_exec(page, code):
+    """Run ``code`` in the open notebook's kernel (no cell, no history) and return what it printed."""
+    status, out = page.evaluate(KERNEL_EXEC_JS, code)
+    if status != "ok":
+        raise RuntimeError(f"kernel code failed: {out}")
+    return out
+
+
 def output_index(page, k):
     """Position of tagged panel k among the notebook's widget outputs (the harness's panel index)."""
-    return page.evaluate(f"(k) => {bs.OUTPUTS_JS}.findIndex(o => o.querySelector(`.bench-panel-${{k}}`))", k)
+    return page.evaluate("(k) => nbh.widgetOutputs().findIndex(o => o.querySelector(`.bench-panel-${k}`))", k)
 
 
 def key_plan(state, moves):
@@ -113,13 +134,13 @@ def measure_panel(page, k, moves, timeout=15.0):
     """``moves`` keyboard moves of panel k's η slider, one at a time; page timestamps (epoch ms) of each."""
     origin = page.evaluate(OBSERVE_JS, k)
     index = output_index(page, k)
-    state = bs.eta_state(page, index)
+    state = bs.slider_state(page, index)
     if not state["focused"]:
         raise RuntimeError(f"panel {k}: the η handle does not take the focus")
     results = []
     for key in key_plan(state, moves):
-        bs.eta_state(page, index)  # keep the handle focused and in view
-        before = bs.image_src(page, index)
+        bs.slider_state(page, index)  # keep the η handle focused and in view
+        before = bs.figure_src(page, index)
         n_keys = page.evaluate("() => window.__bench.keys.length")
         outcome = bs.press_and_wait(page, index, key, timeout)
         rec = page.evaluate(
@@ -128,7 +149,7 @@ def measure_panel(page, k, moves, timeout=15.0):
             const r = {key: window.__bench.keys[n], src: src && src[0], load: load && load[0]};
             p.src.length = 0; p.load.length = 0; return r; }""",
             [k, before, n_keys],
-        )  # fmt: skip
+        )
         row = {"key_name": key, "outcome": outcome, "changed": outcome == "changed"}
         row.update({f: origin + rec[f] for f in ("key", "src", "load") if rec[f] is not None})
         results.append(row)
@@ -180,8 +201,10 @@ def summary(label, rows, same_png=0, lost=0):
         notes.append(f"{same_png} moves gave the identical PNG, untimed")
     if lost:
         notes.append(f"{lost} moves LOST: no new figure although the kernel drew one")
-    print(f"  {label:<40} n={len(total):3d}  p50 {fmt_ms(p50)}  p95 {fmt_ms(p95)}  {'met' if ok else 'MISSED'}"
-          + (f"  ({'; '.join(notes)})" if notes else ""))  # fmt: skip
+    print(
+        f"  {label:<40} n={len(total):3d}  p50 {fmt_ms(p50)}  p95 {fmt_ms(p95)}  {'met' if ok else 'MISSED'}"
+        + (f"  ({'; '.join(notes)})" if notes else "")
+    )
     parts = {f: statistics.median([r[f] for r in rows if f in r]) for f in PARTS if any(f in r for r in rows)}
     if parts:
         print(f"  {'':<40} medians, ms: " + "  ".join(f"{f} {v:.1f}" for f, v in parts.items()))
@@ -209,18 +232,19 @@ def screenshot_main_panel(page, tagged, stem):
     return path
 
 
-def bench_notebook(page, server, name, moves, screenshots):
-    bs.open_notebook(page, server, name)
-    bs.watch_kernel(page)
+def bench_notebook(tab, name, moves, screenshots):
+    page = tab.page
+    bs.open_notebook(tab, name)
     problems = bs.unrun_cells(bs.run_all(page))
     bs.wait_widgets_rendered(page)
     problems += bs.check_outputs(page)
     if problems:
         print(f"  (the notebook does not run cleanly in the browser: {problems[:3]})")
-    tagged = json.loads(bs.kernel_exec(page, INSTRUMENT).strip().splitlines()[-1])
+    tagged = json.loads(kernel_exec(page, INSTRUMENT).strip().splitlines()[-1])
     try:  # the classes reach the page with the next state sync; a panel never displayed never gets there
-        page.wait_for_function("(n) => document.querySelectorAll('[class*=\"bench-panel-\"]').length >= n",
-                               arg=len(tagged), timeout=5000)  # fmt: skip
+        page.wait_for_function(
+            "(n) => document.querySelectorAll('[class*=\"bench-panel-\"]').length >= n", arg=len(tagged), timeout=5000
+        )
     except Exception:  # playwright's TimeoutError
         pass
     on_page = [t for t in tagged if page.locator(f".bench-panel-{t[0]}").count()]
@@ -229,11 +253,11 @@ def bench_notebook(page, server, name, moves, screenshots):
     for k, cls, _kind in on_page:
         if not page.locator(f".bench-panel-{k} .eta-slider").count():
             continue
-        cell = page.evaluate(f"() => {bs.CELL_NUMBER_JS}(document.querySelector('.bench-panel-{k}'))")
+        cell = page.evaluate(f"nbh.cellNumber(document.querySelector('.bench-panel-{k}'))")
         per_panel[(k, cls, cell)] = measure_panel(page, k, moves)
-    kernel_log = json.loads(bs.kernel_exec(page, "print(_json.dumps(_bench_log))").strip())
+    kernel_log = json.loads(kernel_exec(page, "print(_json.dumps(_bench_log))").strip())
     bs.close_notebook(page)
-    server.shutdown_kernels(path=name)
+    tab.lab.shutdown_kernels(path=name)
     return per_panel, kernel_log, shot
 
 
@@ -249,18 +273,18 @@ def main(argv=None):
     sources = args.notebooks or sorted(bs.NOTEBOOKS.glob("*.ipynb"))
     from playwright.sync_api import sync_playwright
 
-    print(f"η-slider latency, key press -> new figure loaded on the page; target p50 <= {TARGET_P50:.0f} ms, "
-          f"p95 <= {TARGET_P95:.0f} ms; {args.moves} moves per panel")  # fmt: skip
+    print(
+        f"η-slider latency, key press -> new figure loaded on the page; target p50 <= {TARGET_P50:.0f} ms, "
+        f"p95 <= {TARGET_P95:.0f} ms; {args.moves} moves per panel"
+    )
     all_met = True
     t_start = time.monotonic()
     with bs.LabServer(sources) as server, sync_playwright() as p:
-        browser = bs.launch_chromium(p)
+        browser = p.chromium.launch(**bs.LAUNCH_ARGS)
         for src in sources:
-            context = browser.new_context(viewport={"width": 1400, "height": 1000})
-            page = context.new_page()
-            per_panel, kernel_log, shot = bench_notebook(page, server, src.name, args.moves,
-                                                         not args.no_screenshots)  # fmt: skip
-            context.close()
+            tab = bs.Tab(browser, server)
+            per_panel, kernel_log, shot = bench_notebook(tab, src.name, args.moves, not args.no_screenshots)
+            tab.close()
             print(f"{src.name}" + (f"  (screenshot: {shot.relative_to(ROOT)})" if shot else ""))
             if not per_panel:
                 print("  no panel with an η slider")

@@ -44,23 +44,30 @@ print(json.dumps({"epochs": epochs, "seconds": seconds, "extra_peak_rss_mb": (pe
 
 def measure(epochs, trace):
     """Run one training in a fresh interpreter and return its figures."""
-    done = subprocess.run([sys.executable, "-c", CHILD, str(epochs), "1" if trace else "0"], capture_output=True,
-                          text=True, check=True)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, str(epochs), "1" if trace else "0"], capture_output=True, text=True, check=True
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", nargs="+", type=float, default=[1e5, 1e6, 1e7],
-                        help="one run per value (default: 1e5 1e6 1e7; 1e7 takes one to three minutes)")  # fmt: skip
+    parser.add_argument(
+        "--epochs",
+        nargs="+",
+        type=float,
+        default=[1e5, 1e6, 1e7],
+        help="one run per value (default: 1e5 1e6 1e7; 1e7 takes one to three minutes)",
+    )
     parser.add_argument("--tracemalloc", action="store_true", help="also report tracemalloc's peak (slower)")
     args = parser.parse_args(argv)
     runs = [int(e) for e in args.epochs]
     if any(e < 1 for e in runs):
         parser.error("--epochs must be >= 1")
 
-    print("nb.train memory: regression data (4 rows), notes' init, eta = 1e-5, progress=False, "
-          "one fresh process per run")  # fmt: skip
+    print(
+        "nb.train memory: regression data (4 rows), notes' init, eta = 1e-5, progress=False, one fresh process per run"
+    )
     print(f"Python {platform.python_version()}, {platform.machine()}, {platform.system()}")
     print()
     header = f"{'epochs':>12s}{'seconds':>10s}{'extra peak RSS':>16s}{'traced peak':>13s}{'entries':>10s}"
@@ -70,14 +77,18 @@ def main(argv=None):
         r = measure(epochs, args.tracemalloc)
         results.append(r)
         traced = "-" if r["traced_peak_mb"] is None else f"{r['traced_peak_mb']:.1f} MB"
-        print(f"{epochs:>12,d}{r['seconds']:>10.1f}{r['extra_peak_rss_mb']:>13.1f} MB{traced:>13s}"
-              f"{r['entries']:>10,d}{r['stride']:>8d}{r['history_arrays_mb']:>7.1f} MB")  # fmt: skip
+        print(
+            f"{epochs:>12,d}{r['seconds']:>10.1f}{r['extra_peak_rss_mb']:>13.1f} MB{traced:>13s}"
+            f"{r['entries']:>10,d}{r['stride']:>8d}{r['history_arrays_mb']:>7.1f} MB"
+        )
     print()
     for r in results:
         if r["epochs"] == 10**6:
             ok = r["extra_peak_rss_mb"] < TARGET_MB
-            print(f"target < {TARGET_MB:g} MB extra for 10**6 epochs: {'met' if ok else 'NOT met'} "
-                  f"({r['extra_peak_rss_mb']:.1f} MB)")  # fmt: skip
+            print(
+                f"target < {TARGET_MB:g} MB extra for 10**6 epochs: {'met' if ok else 'NOT met'} "
+                f"({r['extra_peak_rss_mb']:.1f} MB)"
+            )
     return 0
 
 

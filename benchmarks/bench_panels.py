@@ -76,8 +76,12 @@ def notebook_04_cases():
     return [
         ("04 EpochScrubber", panels.EpochScrubber(history, data, scaler), "epoch", (1, 50)),
         ("04 ClassificationTrainingPanel", panels.ClassificationTrainingPanel(data, eta=1e-3), "eta", (1e-3, 2e-3)),
-        ("04 ClassificationTrainingPanel", panels.ClassificationTrainingPanel(data, eta=1e-3), "hidden",
-         ("linear", "tanh")),
+        (
+            "04 ClassificationTrainingPanel",
+            panels.ClassificationTrainingPanel(data, eta=1e-3),
+            "hidden",
+            ("linear", "tanh"),
+        ),
         ("04 ClassificationTrainingPanel", panels.ClassificationTrainingPanel(data, eta=1e-3), "w1_11", (0.5, 1.0)),
     ]
 
@@ -92,8 +96,10 @@ def time_moves(panel, control, values):
 
 
 def main():
-    print(f"kernel redraw per control change, {N} changes each (ms); target p95 <= {TARGET_MS} ms "
-          f"({LARGE_TARGET_MS} ms on a learner's 10,000-row file)")
+    print(
+        f"kernel redraw per control change, {N} changes each (ms); target p95 <= {TARGET_MS} ms "
+        f"({LARGE_TARGET_MS} ms on a learner's 10,000-row file)"
+    )
     print(f"{'panel':60s} {'control':9s} {'p50':>7s} {'p95':>7s} {'max':>7s}  target")
     worst = 0.0
     for label, panel, control, values in core_cases() + notebook_04_cases() + large_cases():

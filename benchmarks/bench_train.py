@@ -110,24 +110,33 @@ def main(argv=None):
     np_med, np_best = statistics.median(np_times) * per_1000, min(np_times) * per_1000
     ratio_med, ratio_best = np_med / nb_med, np_best / nb_best
 
-    print(f"nb.train benchmark: regression data (4 rows), notes' init, eta = {eta:g}, {epochs:,} epochs, "
-          f"{args.repeats} repeats")
+    print(
+        f"nb.train benchmark: regression data (4 rows), notes' init, eta = {eta:g}, {epochs:,} epochs, "
+        f"{args.repeats} repeats"
+    )
     print(f"Python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}")
-    print(f"same numbers: final mean loss {h.losses[-1]:.6e} (nb) vs {base_losses[-1]:.6e} (numpy), "
-          f"relative difference {final_rel:.1e}; every epoch's loss within 1e-9")
+    print(
+        f"same numbers: final mean loss {h.losses[-1]:.6e} (nb) vs {base_losses[-1]:.6e} (numpy), "
+        f"relative difference {final_rel:.1e}; every epoch's loss within 1e-9"
+    )
     print()
     print(f"{'':28s}{'median':>12s}{'best':>12s}   (ms per 1,000 epochs)")
     print(f"{'nb.train':28s}{nb_med:12.2f}{nb_best:12.2f}")
     print(f"{'per-row NumPy-array loop':28s}{np_med:12.2f}{np_best:12.2f}")
     print(f"{'speed-up (numpy / nb)':28s}{ratio_med:11.1f}x{ratio_best:11.1f}x")
     print()
+
     def verdict(ok):
         return "met" if ok else "NOT met"
 
-    print(f"target <= {TARGET_MS_PER_1000:g} ms per 1,000 epochs: median {verdict(nb_med <= TARGET_MS_PER_1000)}, "
-          f"best {verdict(nb_best <= TARGET_MS_PER_1000)}")
-    print(f"target >= {TARGET_SPEEDUP:g}x faster than the NumPy loop: median {verdict(ratio_med >= TARGET_SPEEDUP)}, "
-          f"best {verdict(ratio_best >= TARGET_SPEEDUP)}")
+    print(
+        f"target <= {TARGET_MS_PER_1000:g} ms per 1,000 epochs: median {verdict(nb_med <= TARGET_MS_PER_1000)}, "
+        f"best {verdict(nb_best <= TARGET_MS_PER_1000)}"
+    )
+    print(
+        f"target >= {TARGET_SPEEDUP:g}x faster than the NumPy loop: median {verdict(ratio_med >= TARGET_SPEEDUP)}, "
+        f"best {verdict(ratio_best >= TARGET_SPEEDUP)}"
+    )
     return 0
 
 

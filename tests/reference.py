@@ -89,8 +89,12 @@ def _output_layer(c, o_11, o_12):
 def _hidden_layer(c, w2_11, w2_21, g_11, g_12, x1, x2):
     """dL/dz * dz/do_1k * do_1k/dz_1k * dz_1k/dtheta for the hidden layer's six (g_1k = g'(z_1k))."""
     return {
-        "w1_11": c * w2_11 * g_11 * x1, "w1_21": c * w2_11 * g_11 * x2, "b_11": c * w2_11 * g_11,
-        "w1_12": c * w2_21 * g_12 * x1, "w1_22": c * w2_21 * g_12 * x2, "b_12": c * w2_21 * g_12,
+        "w1_11": c * w2_11 * g_11 * x1,
+        "w1_21": c * w2_11 * g_11 * x2,
+        "b_11": c * w2_11 * g_11,
+        "w1_12": c * w2_21 * g_12 * x1,
+        "w1_22": c * w2_21 * g_12 * x2,
+        "b_12": c * w2_21 * g_12,
     }
 
 
@@ -103,8 +107,10 @@ def gradient(params, x1, x2, y, task, hidden="linear"):
     z_11, z_12, o_11, o_12, z = forward(t, x1, x2, hidden)
     c = dL_dz(z, y, task)
     g_prime = ACTIVATIONS[hidden][1]
-    grads = {**_output_layer(c, o_11, o_12),
-             **_hidden_layer(c, t["w2_11"], t["w2_21"], g_prime(z_11), g_prime(z_12), x1, x2)}
+    grads = {
+        **_output_layer(c, o_11, o_12),
+        **_hidden_layer(c, t["w2_11"], t["w2_21"], g_prime(z_11), g_prime(z_12), x1, x2),
+    }
     return {n: grads[n] for n in NAMES}
 
 

@@ -21,7 +21,8 @@ CALLS = {
     "loss": lambda X, y, task="regression", hidden="linear": nb.loss(P, X, y, task, hidden),
     "gradients": lambda X, y, task="regression", hidden="linear": nb.gradients(P, X, y, task, hidden),
     "numerical_gradients": lambda X, y, task="regression", hidden="linear": nb.numerical_gradients(
-        P, X, y, task, hidden),
+        P, X, y, task, hidden
+    ),
     "gradient_check": lambda X, y, task="regression", hidden="linear": nb.gradient_check(P, X, y, task, hidden),
     "train": lambda X, y, task="regression", hidden="linear": nb.train(X, y, task, P, 1e-5, 1, hidden=hidden),
 }
@@ -210,11 +211,14 @@ def test_csv_missing_target_column(tmp_path):
         nb.load_csv(path, ("iq", "cgpa"), "placed", "classification")
 
 
-@pytest.mark.parametrize("text, line, column", [
-    ("iq,cgpa,package\n80,8,8\n70,,7\n", 3, "cgpa"),
-    ("iq,cgpa,package\n80,8,8\n70,7,7\n60,6,  \n", 4, "package"),
-    ("iq,cgpa,package\n80,8\n", 2, "package"),  # a short row: the cell is missing altogether
-])
+@pytest.mark.parametrize(
+    "text, line, column",
+    [
+        ("iq,cgpa,package\n80,8,8\n70,,7\n", 3, "cgpa"),
+        ("iq,cgpa,package\n80,8,8\n70,7,7\n60,6,  \n", 4, "package"),
+        ("iq,cgpa,package\n80,8\n", 2, "package"),  # a short row: the cell is missing altogether
+    ],
+)
 def test_csv_empty_cell(tmp_path, text, line, column):
     path = _write(tmp_path, text, name="gaps.csv")
     with pytest.raises(ValueError) as err:
@@ -223,13 +227,16 @@ def test_csv_empty_cell(tmp_path, text, line, column):
     assert "gaps.csv" in msg and f"line {line}" in msg and repr(column) in msg and "empty cell" in msg
 
 
-@pytest.mark.parametrize("text, line, column, cell", [
-    ("iq,cgpa,package\n80,8,8\n70,seven,7\n", 3, "cgpa", "seven"),
-    ("iq,cgpa,package\n80,8,8 LPA\n", 2, "package", "8 LPA"),
-    ("iq,cgpa,package\n80,8,8\n70,7,7\n60,6,6\n1O0,5,5\n", 5, "iq", "1O0"),
-    ("iq,cgpa,package\n80,nan,8\n", 2, "cgpa", "nan"),
-    ("iq,cgpa,package\n80,8,inf\n", 2, "package", "inf"),
-])
+@pytest.mark.parametrize(
+    "text, line, column, cell",
+    [
+        ("iq,cgpa,package\n80,8,8\n70,seven,7\n", 3, "cgpa", "seven"),
+        ("iq,cgpa,package\n80,8,8 LPA\n", 2, "package", "8 LPA"),
+        ("iq,cgpa,package\n80,8,8\n70,7,7\n60,6,6\n1O0,5,5\n", 5, "iq", "1O0"),
+        ("iq,cgpa,package\n80,nan,8\n", 2, "cgpa", "nan"),
+        ("iq,cgpa,package\n80,8,inf\n", 2, "package", "inf"),
+    ],
+)
 def test_csv_non_numeric_cell(tmp_path, text, line, column, cell):
     path = _write(tmp_path, text, name="typos.csv")
     with pytest.raises(ValueError) as err:
@@ -253,8 +260,7 @@ def test_csv_missing_file_empty_file_and_header_only(tmp_path):
     with pytest.raises(ValueError, match=r"empty\.csv: the file is empty"):
         nb.load_csv(_write(tmp_path, "", name="empty.csv"), ("iq", "cgpa"), "package", "regression")
     with pytest.raises(ValueError, match=r"header\.csv: no data rows"):
-        nb.load_csv(_write(tmp_path, "iq,cgpa,package\n", name="header.csv"), ("iq", "cgpa"), "package",
-                    "regression")
+        nb.load_csv(_write(tmp_path, "iq,cgpa,package\n", name="header.csv"), ("iq", "cgpa"), "package", "regression")
 
 
 def test_csv_wrong_number_of_features(tmp_path):

@@ -15,13 +15,14 @@ it in turn:
 * the save-and-reopen sequence: saved, closed and reopened (kernel running, then the next day without it): no
   "Error displaying widget".
 
-Throughout, the kernel's own messages are watched on iopub (bs.WATCH_KERNEL_JS): any error, warning or stderr that
-belongs to no cell (a widget callback, on whatever kernel subshell JupyterLab sends it) fails the test, as do
-tracebacks, warnings and errors in the server's log and console errors. A deliberately broken notebook shows that
+Throughout, the kernel's own messages are watched on iopub (``watch`` in browser_page.js): any error, warning or
+stderr that belongs to no cell (a widget callback, on whatever kernel subshell JupyterLab sends it) fails the test, as
+do tracebacks, warnings and errors in the server's log and console errors. A deliberately broken notebook shows that
 the checks report what they should.
 
-Needs Debian's Chromium (/usr/bin/chromium) and playwright; without them the module is skipped with the line saying
-how to enable it, except under CI=true, where a missing Chromium fails.
+The browser is pytest-playwright's (its ``browser`` fixture, launching Debian's Chromium: ``browser_type_launch_args``
+below). Without Chromium (/usr/bin/chromium) or playwright the module is skipped with the line saying how to enable
+it, except under CI=true, where every test fails in its body with that line.
 """
 
 from __future__ import annotations
@@ -45,58 +46,44 @@ NAMES = [p.name for p in sorted(bs.NOTEBOOKS.glob("*.ipynb"))]
 
 
 @pytest.fixture(scope="session")
-def lab():
-    if not AVAILABLE:
-        yield None
-        return
-    # MPLBACKEND=Agg in the kernels' environment: the notebooks must choose their inline backend themselves
-    server = bs.LabServer(env=bs.KERNEL_ENV).start()
-    try:
-        yield server
-    finally:
-        server.stop()  # kernels through the REST API, then the server by pid; raises if anything survives
+def browser_type_launch_args():
+    """pytest-playwright's ``browser``: Debian's Chromium, headless (Playwright cannot download its own here)."""
+    return bs.LAUNCH_ARGS
 
 
 @pytest.fixture(scope="session")
-def chromium():
+def lab():
+    # MPLBACKEND=Agg in the kernels' environment: the notebooks must choose their inline backend themselves
+    with bs.LabServer(env=bs.KERNEL_ENV) as server:  # stopped by process group; raises if anything had to be killed
+        yield server
+
+
+def new_tab(request, lab):
+    """A tab on pytest-playwright's ``browser``, closed after its user is done. Without Chromium (only reached under
+    CI=true) None, and the browser is never asked for: ``need_browser`` then fails the test in its body, so that
+    pytest counts a failure, not a set-up error."""
     if not AVAILABLE:
         yield None
         return
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = bs.launch_chromium(p)
-        yield browser
-        browser.close()
+    tab = bs.Tab(request.getfixturevalue("browser"), lab)
+    yield tab
+    tab.close()
 
 
-def need_browser(page):
-    """Only reached without Chromium under CI=true: there, a missing browser fails the test (in the test's body,
-    so that pytest counts a failure, not a set-up error)."""
-    if page is None:
+def need_browser(fixture_value):
+    if fixture_value is None:
         pytest.fail(f"CI=true and the browser tests cannot run: {WHY}; {bs.ENABLE_HINT}")
 
 
-def new_page(chromium):
-    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.console = bs.Console().attach(page)
-    return context, page
-
-
-def one_page(chromium):
-    """A page in a fresh browser context (None without Chromium), closed after its user is done."""
-    if chromium is None:
-        yield None
-        return
-    context, page = new_page(chromium)
-    yield page
-    context.close()
-
-
 @pytest.fixture
-def page(lab, chromium):
-    yield from one_page(chromium)
+def tab(request, lab):
+    yield from new_tab(request, lab)
+
+
+@pytest.fixture(scope="module")
+def lab_tab(request, lab):
+    """One tab for the notebooks below, in turn: JupyterLab loads once, the notebooks open in it one by one."""
+    yield from new_tab(request, lab)
 
 
 @dataclass
@@ -105,8 +92,7 @@ class Opened:
     by notebook): what the page showed before the run, which cells did not run, and where the complaints stood."""
 
     name: str
-    page: object
-    console: bs.Console
+    tab: bs.Tab
     committed: Path
     before_run: list[str]
     unrun: list[str]
@@ -119,28 +105,21 @@ def report(what: str, problems: list[str], timings: dict | None = None) -> str:
     return f"{what}{took}:\n  " + "\n  ".join(problems)
 
 
-@pytest.fixture(scope="module")
-def lab_page(lab, chromium):
-    """One page for the notebooks below, in turn: JupyterLab loads once, the notebooks open in it one by one."""
-    yield from one_page(chromium)
-
-
 @pytest.fixture(scope="module", params=NAMES)
-def notebook(request, lab, lab_page):
+def notebook(request, lab, lab_tab):
     """Open the notebook, note what its panel cells show before anything runs, Run All; close it at the end."""
-    if lab_page is None:
+    if lab_tab is None:
         yield None
         return
-    name, page = request.param, lab_page
-    since = bs.mark(page, lab, page.console)
-    t = time.monotonic()
-    bs.open_notebook(page, lab, name)
-    before = bs.check_panels_without_kernel(page, lab.committed(name), "opened before running")
+    name, tab, t = request.param, lab_tab, time.monotonic()
+    since = tab.mark()
+    bs.open_notebook(tab, name)
+    before = bs.check_panels_without_kernel(tab.page, lab.committed(name), "opened before running")
     opened_at = time.monotonic()
-    unrun = bs.unrun_cells(bs.run_all(page))
+    unrun = bs.unrun_cells(bs.run_all(tab.page))
     timings = {"open": round(opened_at - t, 1), "run all": round(time.monotonic() - opened_at, 1)}
-    yield Opened(name, page, page.console, lab.committed(name), before, unrun, since, timings)
-    bs.close_notebook(page)
+    yield Opened(name, tab, lab.committed(name), before, unrun, since, timings)
+    bs.close_notebook(tab.page)
     lab.shutdown_kernels(path=name)
 
 
@@ -151,40 +130,39 @@ def test_committed_panels_say_run_this_cell(notebook):
     assert notebook.before_run == [], report(f"{notebook.name}, opened in JupyterLab", notebook.before_run)
 
 
-def test_notebook_runs_in_jupyterlab(lab, notebook):
+def test_notebook_runs_in_jupyterlab(notebook):
     """Run All: every cell ran without an error, every widget displayed, every panel shows sliders and a loaded
     figure, every static figure of the committed notebook is shown, a keyboard move of every panel's η slider
     redraws it, and nothing went wrong out of sight (iopub, console, server log)."""
     need_browser(notebook)
     t = time.monotonic()
-    problems = notebook.unrun + bs.check_after_run(notebook.page, lab, notebook.name, notebook.console, notebook.since)
+    problems = notebook.unrun + bs.check_after_run(notebook.tab, notebook.name, notebook.since)
     timings = {**notebook.timings, "checks": round(time.monotonic() - t, 1)}
     print(f"{notebook.name}: seconds per step {timings}")
     assert problems == [], report(f"{notebook.name} in JupyterLab", problems, timings)
 
 
-def test_cells_after_panels_survive_a_slider_move(lab, notebook):
+def test_cells_after_panels_survive_a_slider_move(notebook):
     """The assert-after-slider sequence: move each panel's first slider (η where it has one) one step, then run the
     cells that follow it again, one by one: none may fail."""
     need_browser(notebook)
-    page, t = notebook.page, time.monotonic()
-    since = bs.mark(page, lab, notebook.console)
-    problems = bs.check_cells_after_panels(page, notebook.committed)
-    problems += bs.problems_since(page, lab, notebook.console, since)
+    tab, t = notebook.tab, time.monotonic()
+    since = tab.mark()
+    problems = bs.check_cells_after_panels(tab.page, notebook.committed) + tab.problems_since(since)
     print(f"{notebook.name}: {time.monotonic() - t:.1f} s")
     assert problems == [], report(f"{notebook.name}, cells run again after a slider move", problems)
 
 
-def test_careless_student(lab, notebook):
+def test_careless_student(notebook):
     """The careless-student sequence on every panel: odd seeds typed then "random init", "random init" clicked
     quickly, Home and End on every slider, every checkbox, dropdown option and toggle button, fast; then nothing
     may have gone wrong, on the page or out of sight (iopub: the widget callbacks, on whatever subshell), a seed box
     never silently changes what was typed, and seed 3 gives the same parameters and figure on every click."""
     need_browser(notebook)
-    page, t, timings = notebook.page, time.monotonic(), {}
-    problems = bs.check_careless_student(page, lab, notebook.console, notebook.committed, timings)
-    seen = bs.iopub_seen(page)
-    if not seen.get("commMsg"):  # the watch must see the callbacks' messages, or it vouches for nothing
+    t, timings = time.monotonic(), {}
+    problems = bs.check_careless_student(notebook.tab, notebook.committed, timings)
+    seen = notebook.tab.page.evaluate("nbh.seen")
+    if not seen["commMsg"]:  # the watch must see the callbacks' messages, or it vouches for nothing
         problems.append(f"the iopub watch saw no message answering a widget's comm_msg ({seen})")
     print(f"{notebook.name}: {time.monotonic() - t:.1f} s, {timings}, iopub messages seen {seen}")
     assert problems == [], report(f"{notebook.name}, careless student", problems)
@@ -195,26 +173,27 @@ def test_saved_notebook_reopens(lab, notebook):
     running); then close it, shut its kernel down and open it in a freshly loaded JupyterLab (the next day). No panel
     reads "Error displaying widget"; a panel that cannot be shown says in one line to run this cell."""
     need_browser(notebook)
-    page, name, console = notebook.page, notebook.name, notebook.console
-    since = bs.mark(page, lab, console)
+    tab, page, name = notebook.tab, notebook.tab.page, notebook.name
+    since = tab.mark()
     shown = bs.panels(page)
     if shown and shown[0]["sliders"]:
-        handle = bs.SEL_ETA_HANDLE if shown[0]["eta"] else bs.SEL_ANY_HANDLE
-        bs.slider_state(page, shown[0]["index"], handle)  # focus the handle
-        page.keyboard.press(bs.slider_keys(page, shown[0]["index"], handle)[0])
-        bs.wait_kernel_idle(page, 60)
+        bs.nudge_slider(page, shown[0])
     bs.save_notebook(page)
     bs.close_tab(page)
-    bs.open_notebook(page, lab, name)
+    bs.open_notebook(tab, name)
     problems = bs.check_panels_without_kernel(page, notebook.committed, "saved, closed and reopened", live_ok=True)
     bs.close_tab(page)
-    problems += bs.problems_since(page, lab, console, since)
+    problems += tab.problems_since(since)
     lab.shutdown_kernels(path=name)  # the next day: the kernel is gone, and the browser starts afresh
-    since = bs.Mark(0, len(console.errors), len(lab.log_tail(n=10**9)))
-    bs.open_notebook(page, lab, name, reload=True)
-    problems += bs.check_panels_without_kernel(page, notebook.committed, "saved, closed, and opened the next day "
-                                               "(a new kernel, JupyterLab loaded afresh)", live_ok=True)  # fmt: skip
-    problems += bs.problems_since(page, lab, console, since)
+    since = tab.mark(reload=True)
+    bs.open_notebook(tab, name, reload=True)
+    problems += bs.check_panels_without_kernel(
+        page,
+        notebook.committed,
+        "saved, closed, and opened the next day (a new kernel, JupyterLab loaded afresh)",
+        live_ok=True,
+    )
+    problems += tab.problems_since(since)
     assert problems == [], report(f"{name}, saved and reopened", problems)
 
 
@@ -260,16 +239,22 @@ SABOTAGE_CELLS = [
     ("code", TOY_PANEL),
     ("panel", "Toy('raise').widget"),
     ("panel", "Toy('frozen').widget"),
-    ("panel", "display({'application/vnd.jupyter.widget-view+json':\n"
-              "         {'model_id': 'no-such-model', 'version_major': 2, 'version_minor': 0}}, raw=True)"),
+    (
+        "panel",
+        "display({'application/vnd.jupyter.widget-view+json':\n"
+        "         {'model_id': 'no-such-model', 'version_major': 2, 'version_minor': 0}}, raw=True)",
+    ),
     ("panel", "Toy('noisy').widget"),
-    ("figure", "import matplotlib.pyplot as plt  # the backend left to the environment: Agg shows nothing\n"
-               "\n"
-               "plt.plot([0, 1], [0, 1])\n"
-               "plt.show()"),
+    (
+        "figure",
+        "import matplotlib.pyplot as plt  # the backend left to the environment: Agg shows nothing\n"
+        "\n"
+        "plt.plot([0, 1], [0, 1])\n"
+        "plt.show()",
+    ),
     ("code", "raise ValueError('sabotage: a cell that fails')"),
     ("code", "print('never reached')"),
-]  # fmt: skip
+]
 
 
 def tiny_png() -> str:
@@ -292,22 +277,41 @@ def sabotage_notebook() -> dict:
         tags = [bs.PANEL_TAG] if kind == "panel" else []
         outputs = []
         if kind == "figure":  # as committed: one figure, which the run must show again
-            outputs = [{"output_type": "display_data", "metadata": {},
-                        "data": {"image/png": tiny_png(), "text/plain": "<Figure size 640x480 with 1 Axes>"}}]
-        cells.append({"cell_type": "code", "id": f"cell-{i + 1}", "execution_count": None,
-                      "metadata": {"tags": tags}, "outputs": outputs, "source": source})  # fmt: skip
-    return {"cells": cells, "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                                        "language": "python"}},
-            "nbformat": 4, "nbformat_minor": 5}  # fmt: skip
+            outputs = [
+                {
+                    "output_type": "display_data",
+                    "metadata": {},
+                    "data": {"image/png": tiny_png(), "text/plain": "<Figure size 640x480 with 1 Axes>"},
+                }
+            ]
+        cells.append(
+            {
+                "cell_type": "code",
+                "id": f"cell-{i + 1}",
+                "execution_count": None,
+                "metadata": {"tags": tags},
+                "outputs": outputs,
+                "source": source,
+            }
+        )
+    return {
+        "cells": cells,
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
 
 
-def test_checks_report_broken_panels(lab, page):
+def test_checks_report_broken_panels(lab, tab):
     """Four broken widget cells, a figure lost to MPLBACKEND=Agg, a failing cell and one it stops: every fault is
     reported, in words."""
-    need_browser(page)
+    need_browser(tab)
     name = "_sabotage.ipynb"  # written into the server's temporary copy of notebooks/, never into the repo
     (lab.root_dir / name).write_text(json.dumps(sabotage_notebook()))
-    problems = bs.check_notebook(page, lab, name, page.console)
+    since = tab.mark()
+    bs.open_notebook(tab, name)
+    problems = bs.unrun_cells(bs.run_all(tab.page)) + bs.check_after_run(tab, name, since)
+    lab.shutdown_kernels(path=name)
     report = "\n".join(problems)
     expected = [
         "cell 2: panel: the figure did not change after 3 presses of ArrowRight on the η slider",

@@ -181,8 +181,10 @@ def test_linear_hidden_boundaries_are_straight(seed, standardise):
 
 
 def test_tanh_and_relu_boundaries_can_bend():
-    bent = {g: lessons.line_fit_residual(lessons.boundary_points(nb.Params.random(0, 2.0), DATA.X, g, SCALER), DATA.X)
-            for g in ("tanh", "relu")}  # fmt: skip
+    bent = {
+        g: lessons.line_fit_residual(lessons.boundary_points(nb.Params.random(0, 2.0), DATA.X, g, SCALER), DATA.X)
+        for g in ("tanh", "relu")
+    }
     assert bent["tanh"] > 1e-2 and bent["relu"] > 1e-2
 
 
@@ -235,8 +237,11 @@ def expected_image(params, scaler=SCALER, n=200, pad=0.15):
     grid_iq, grid_cgpa = np.meshgrid(iq, cgpa)
     X = scaler.transform(np.column_stack([grid_iq.ravel(), grid_cgpa.ravel()]))
     p = params
-    z = (p.w2_11 * (p.w1_11 * X[:, 0] + p.w1_21 * X[:, 1] + p.b_11)
-         + p.w2_21 * (p.w1_12 * X[:, 0] + p.w1_22 * X[:, 1] + p.b_12) + p.b_21)  # fmt: skip
+    z = (
+        p.w2_11 * (p.w1_11 * X[:, 0] + p.w1_21 * X[:, 1] + p.b_11)
+        + p.w2_21 * (p.w1_12 * X[:, 0] + p.w1_22 * X[:, 1] + p.b_12)
+        + p.b_21
+    )
     return (1 / (1 + np.exp(-np.clip(z, -700, 700)))).reshape(grid_iq.shape)
 
 
@@ -291,8 +296,13 @@ def test_training_panel_worst_corners_and_presets():
     panel = panels.ClassificationTrainingPanel(DATA)
     for hidden in nb.HIDDEN:
         for standardise in (False, True):
-            panel.set(eta=10.0, epochs=panel.epochs.max, standardise=standardise, hidden=hidden,
-                      **{n: panels.slider_range(n)[1] for n in nb.PARAM_NAMES})  # fmt: skip
+            panel.set(
+                eta=10.0,
+                epochs=panel.epochs.max,
+                standardise=standardise,
+                hidden=hidden,
+                **{n: panels.slider_range(n)[1] for n in nb.PARAM_NAMES},
+            )
             assert_figure_ok(panel.figure, f"{hidden}, standardise={standardise}")
     panel.params_ui.seed.value = 7
     panel.params_ui.random_button.click()
@@ -352,7 +362,18 @@ def test_wipe_leaves_an_empty_reusable_axes():
 
 def test_round_up():
     assert [plots.round_up(n) for n in (0, 1, 2, 3, 37, 100, 101, 137, 250, 500, 501)] == [
-        1, 1, 2, 5, 50, 100, 200, 200, 500, 500, 1000]
+        1,
+        1,
+        2,
+        5,
+        50,
+        100,
+        200,
+        200,
+        500,
+        500,
+        1000,
+    ]
 
 
 def test_wipe_restarts_the_colour_cycle():

@@ -54,8 +54,10 @@ def test_undecodable_bytes_name_the_file_and_line(tmp_path):
 
 
 # --- binary files -------------------------------------------------------------------------------------------
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
-       b"\x00\x00\x00\x00IEND\xaeB`\x82")
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
+    b"\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 
 
 def test_binary_files_are_not_text_csv(tmp_path):
@@ -119,8 +121,9 @@ def test_duplicate_header_names(tmp_path):
 
 # --- header case and spaces -------------------------------------------------------------------------------
 def test_header_case_and_spaces(tmp_path):
-    d = nb.load_csv(_write(tmp_path, "caps.csv", b" IQ , CGPA ,Package\r\n80,8,8\r\n"), FEATURES, "package",
-                    "regression")
+    d = nb.load_csv(
+        _write(tmp_path, "caps.csv", b" IQ , CGPA ,Package\r\n80,8,8\r\n"), FEATURES, "package", "regression"
+    )
     assert d.X.tolist() == [[80.0, 8.0]] and d.y.tolist() == [8.0]
     assert d.feature_names == FEATURES and d.target_name == "package"  # the names asked for
     msg = _error(_write(tmp_path, "both.csv", b"iq,IQ,cgpa,package\r\n80,1,8,8\r\n"))
@@ -135,11 +138,15 @@ def test_a_file_over_the_limit_is_refused_before_reading(tmp_path, monkeypatch):
     assert "huge.csv" in msg and "MB" in msg and "sample" in msg
 
 
-@pytest.mark.parametrize("raw", [
-    b"name,iq,cgpa,package\r\n\"Smith, J\",80,8,8.5\r\n,,,\r\nbo,70,7.25,7\r\n,,,\r\n",
-    b"sep=;\nnom;iq;cgpa;package\nDr. A;80;8;8,5\n;;;\nB;70;7,25;7\n",
-    b"iq\tcgpa\tpackage\n80\t8\t8.5\n70\t7.25\t7\n",
-], ids=["commas-quotes-empty-rows", "semicolons-decimal-commas", "tabs"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'name,iq,cgpa,package\r\n"Smith, J",80,8,8.5\r\n,,,\r\nbo,70,7.25,7\r\n,,,\r\n',
+        b"sep=;\nnom;iq;cgpa;package\nDr. A;80;8;8,5\n;;;\nB;70;7,25;7\n",
+        b"iq\tcgpa\tpackage\n80\t8\t8.5\n70\t7.25\t7\n",
+    ],
+    ids=["commas-quotes-empty-rows", "semicolons-decimal-commas", "tabs"],
+)
 def test_the_fast_and_the_careful_reader_agree(tmp_path, monkeypatch, raw):
     # big files go through numpy's reader; anything unusual through the cell-by-cell one: same numbers
     path = _write(tmp_path, "same.csv", raw)

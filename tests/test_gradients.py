@@ -53,6 +53,7 @@ STENCIL = ((-3, -1.0), (-2, 9.0), (-1, -45.0), (1, 45.0), (2, -9.0), (3, 1.0))  
 EPS = 2.0**-52
 NOISE_ULPS = 8
 
+
 def hidden_pre_activations(theta, X):
     X = np.atleast_2d(np.asarray(X, dtype=float))
     z_11 = theta[0] * X[:, 0] + theta[1] * X[:, 1] + theta[4]
@@ -199,8 +200,10 @@ def test_gradients_match_central_differences(task, hidden):
     single = sum(v for (_, s), v in kinds.items() if s)
     assert raw >= 40 and informative - raw >= 40, kinds
     assert single >= 30 and informative - single >= 30, kinds
-    print(f"{task}/{hidden}: max relative error {worst:.2e} over {total} draws, "
-          f"{worst_informative:.2e} over the {informative} informative ones")
+    print(
+        f"{task}/{hidden}: max relative error {worst:.2e} over {total} draws, "
+        f"{worst_informative:.2e} over the {informative} informative ones"
+    )
 
 
 def test_central_difference_reference_reproduces_hand_numbers():
@@ -223,6 +226,7 @@ def test_relative_error_definition_catches_a_wrong_factor():
 
 
 # --- the boxed formulas and the loss, against the shared reference (tests/reference.py) ----------
+
 
 def _close(a, b, scale, rel=1e-12):
     return abs(a - b) <= rel * max(abs(a), abs(b), scale)
@@ -277,6 +281,14 @@ def test_loss_equals_scalar_reimplementation(task, hidden):
 
 # --- worked numbers of the notes (regression, row 1, notes' initialisation) -------------------------
 
+
+# The notes' nine derivatives on row 1 at the notes' initialisation (every weight 1, every bias 0), by hand:
+# dL/dy_hat = -2 (8 - 176) = 336; times o_1k = 88 for w^2, times w^2 = 1 and x = 80 or 8 for w^1.
+ROW1_GRADIENTS = dict(zip(NAMES, (26880.0, 2688.0, 26880.0, 2688.0, 336.0, 336.0, 29568.0, 29568.0, 336.0)))
+# Classification, row 3 (y = 0) at the same initialisation: dJ/dz = -(0 - 1) = 1, o_11 = o_12 = 66, x = (60, 6).
+ROW3_CLASSIFICATION_GRADIENTS = dict(zip(NAMES, (60.0, 6.0, 60.0, 6.0, 1.0, 1.0, 66.0, 66.0, 1.0)))
+
+
 def test_regression_worked_numbers_row_1():
     p = nb.Params.notes_init()
     f = nb.forward(p, [80, 8], "regression")
@@ -284,10 +296,7 @@ def test_regression_worked_numbers_row_1():
     assert f.z == 176.0 and f.y_hat == 176.0
     assert nb.loss(p, [80, 8], 8, "regression") == 28224.0
     g = nb.gradients(p, [80, 8], 8, "regression")
-    assert g.to_dict() == {
-        "w1_11": 26880.0, "w1_21": 2688.0, "w1_12": 26880.0, "w1_22": 2688.0,
-        "b_11": 336.0, "b_12": 336.0, "w2_11": 29568.0, "w2_21": 29568.0, "b_21": 336.0,
-    }
+    assert g.to_dict() == ROW1_GRADIENTS
 
 
 def test_wrong_sign_would_be_caught():
@@ -314,6 +323,7 @@ def test_regression_batch_gradient_is_mean_of_rows():
 
 # --- classification at the notes' initialisation and far out in the tails --------------------------
 
+
 def test_classification_at_notes_init():
     p = nb.Params.notes_init()
     d = nb.load_dataset("classification")
@@ -331,10 +341,7 @@ def test_classification_at_notes_init():
     assert nb.loss(p, d.X, d.y, "classification") == 60.5
     # gradients there, by hand: row 3 has dJ/dz = -(0 - 1) = 1, o_11 = o_12 = 66
     g = nb.gradients(p, d.X[2], 0, "classification")
-    assert g.to_dict() == {
-        "w1_11": 60.0, "w1_21": 6.0, "w1_12": 60.0, "w1_22": 6.0,
-        "b_11": 1.0, "b_12": 1.0, "w2_11": 66.0, "w2_21": 66.0, "b_21": 1.0,
-    }
+    assert g.to_dict() == ROW3_CLASSIFICATION_GRADIENTS
 
 
 def _z_params(z):
@@ -342,14 +349,17 @@ def _z_params(z):
     return nb.Params(0.0, 0.0, 0.0, 0.0, 1.0, 0.0, float(z), 0.0, 0.0)
 
 
-@pytest.mark.parametrize("z, y, expected", [
-    (1e4, 0, 1e4),      # -log(1 - sigma(1e4)) = 1e4 + log(1 + e^-1e4)
-    (1e4, 1, 0.0),      # -log(sigma(1e4)) = log(1 + e^-1e4) ~ 1e-4343, 0 in double
-    (-1e4, 1, 1e4),
-    (-1e4, 0, 0.0),
-    (1e3, 0, 1e3),
-    (40.0, 0, 40.0),    # 40 + 4.2e-18 rounds to 40
-])
+@pytest.mark.parametrize(
+    "z, y, expected",
+    [
+        (1e4, 0, 1e4),  # -log(1 - sigma(1e4)) = 1e4 + log(1 + e^-1e4)
+        (1e4, 1, 0.0),  # -log(sigma(1e4)) = log(1 + e^-1e4) ~ 1e-4343, 0 in double
+        (-1e4, 1, 1e4),
+        (-1e4, 0, 0.0),
+        (1e3, 0, 1e3),
+        (40.0, 0, 40.0),  # 40 + 4.2e-18 rounds to 40
+    ],
+)
 def test_classification_loss_far_in_the_tails(z, y, expected):
     p = _z_params(z)
     assert nb.forward(p, [80, 8], "classification").z == z
@@ -392,6 +402,7 @@ def test_cross_entropy_gradient_relative_accuracy_when_saturated():
 
 
 # --- nb.numerical_gradients, nb.relative_error and nb.gradient_check -----------------------------
+
 
 def test_numerical_gradients_agree_with_reference():
     rng = np.random.default_rng(42)
@@ -504,6 +515,7 @@ def test_gradient_check_does_not_flag_a_correct_tiny_derivative(monkeypatch):
 # differences of its own loss (ref.mean_loss, through central_difference above), and the worked numbers of the notes
 # with the rows read from data/*.csv by the csv module.
 
+
 def ref_batch_loss(theta, X, y, task, hidden):
     """ref.mean_loss with nb.loss's signature (a numpy batch or one row), for central_difference."""
     rows = [(x1, x2, t) for (x1, x2), t in zip(np.atleast_2d(X).tolist(), np.atleast_1d(y).tolist())]
@@ -551,13 +563,19 @@ def test_reference_reproduces_the_worked_numbers():
     x1, x2, y = rows[0]
     assert ref.forward(init, x1, x2) == (88.0, 88.0, 88.0, 88.0, 176.0)
     assert ref.loss(init, x1, x2, y, "regression") == 28224.0  # (8 - 176)^2
-    assert ref.gradient(init, x1, x2, y, "regression") == {
-        "w1_11": 26880.0, "w1_21": 2688.0, "w1_12": 26880.0, "w1_22": 2688.0,
-        "b_11": 336.0, "b_12": 336.0, "w2_11": 29568.0, "w2_21": 29568.0, "b_21": 336.0,
-    }
+    assert ref.gradient(init, x1, x2, y, "regression") == ROW1_GRADIENTS
     new = ref.step(init, x1, x2, y, 1e-5, "regression")
-    expected = {"w2_11": 0.70432, "w2_21": 0.70432, "b_21": -0.00336, "w1_11": 0.7312, "w1_12": 0.7312,
-                "w1_21": 0.97312, "w1_22": 0.97312, "b_11": -0.00336, "b_12": -0.00336}
+    expected = {
+        "w2_11": 0.70432,
+        "w2_21": 0.70432,
+        "b_21": -0.00336,
+        "w1_11": 0.7312,
+        "w1_12": 0.7312,
+        "w1_21": 0.97312,
+        "w1_22": 0.97312,
+        "b_11": -0.00336,
+        "b_12": -0.00336,
+    }
     assert new == pytest.approx(expected, rel=1e-12, abs=0.0)
     # the known bug uses the new w2 = 0.70432 for the hidden layer: w1_11 = 1 - 1e-5 * 336 * 0.70432 * 80
     wrong = ref.step_sequential(init, x1, x2, y, 1e-5, "regression")
@@ -572,14 +590,12 @@ def test_reference_reproduces_the_worked_numbers():
     x1, x2, y = csv_rows("classification")[2]
     assert (x1, x2, y) == (60.0, 6.0, 0.0)
     assert ref.loss(init, x1, x2, y, "classification") == 132.0
-    assert ref.gradient(init, x1, x2, y, "classification") == {
-        "w1_11": 60.0, "w1_21": 6.0, "w1_12": 60.0, "w1_22": 6.0,
-        "b_11": 1.0, "b_12": 1.0, "w2_11": 66.0, "w2_21": 66.0, "b_21": 1.0,
-    }
+    assert ref.gradient(init, x1, x2, y, "classification") == ROW3_CLASSIFICATION_GRADIENTS
 
 
 def test_reference_does_not_import_nbhelpers_or_numpy():
     code = "import sys, reference; print(sorted({'nbhelpers', 'numpy'} & {m.split('.')[0] for m in sys.modules}))"
-    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parent, capture_output=True, text=True,
-                         check=True).stdout  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=Path(__file__).parent, capture_output=True, text=True, check=True
+    ).stdout
     assert out == "[]\n"

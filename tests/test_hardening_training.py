@@ -216,8 +216,9 @@ def test_an_interrupt_in_the_first_epoch_keeps_the_start(monkeypatch, capsys):
 
 def test_an_interrupt_while_the_bar_updates_closes_the_bar(monkeypatch, capsys):
     bars = []
-    monkeypatch.setattr(training, "_progress_bar",
-                        lambda total: bars.append(FakeBar(total, fail_on_update=2)) or bars[-1])  # fmt: skip
+    monkeypatch.setattr(
+        training, "_progress_bar", lambda total: bars.append(FakeBar(total, fail_on_update=2)) or bars[-1]
+    )
     monkeypatch.setattr(training, "_TICK_UPDATES", 40)  # an update every 10 epochs
     h = train_expecting_no_interrupt(X, Y, "regression", INIT, 1e-5, 100, progress=True)
     assert capsys.readouterr().out == "training interrupted after epoch 20 of 100; returning the history so far\n"
@@ -226,8 +227,14 @@ def test_an_interrupt_while_the_bar_updates_closes_the_bar(monkeypatch, capsys):
 
 # --- item 8: one check of the parameters ---------------------------------------------------------------------
 BAD = [
-    (float("nan"), "nan"), (float("inf"), "inf"), (-float("inf"), "-inf"), (np.float64("nan"), "nan"),
-    ("a", "'a' (a str)"), (None, "None (a NoneType)"), (True, "True (a bool)"), ([1.0], "[1.0] (a list)"),
+    (float("nan"), "nan"),
+    (float("inf"), "inf"),
+    (-float("inf"), "-inf"),
+    (np.float64("nan"), "nan"),
+    ("a", "'a' (a str)"),
+    (None, "None (a NoneType)"),
+    (True, "True (a bool)"),
+    ([1.0], "[1.0] (a list)"),
 ]
 
 
@@ -286,8 +293,11 @@ def test_history_never_builds_a_params_of_non_finite_numbers():
     h = nb.train(X, Y, "regression", INIT, 1e300, 5)
     assert h.diverged_at == 1 and not np.isfinite(h.param_values[-1]).all()
     assert h.params[0] == INIT and h.final == INIT and list(h.params[:-1]) == [INIT]
-    with pytest.raises(ValueError, match=r"history.params\[-1\] is epoch 1, where training diverged: .* not a finite "
-                                         r"number.*history.final holds the last finite parameters \(epoch 0\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"history.params\[-1\] is epoch 1, where training diverged: .* not a finite "
+        r"number.*history.final holds the last finite parameters \(epoch 0\)",
+    ):
         h.params[-1]
     with pytest.raises(ValueError, match=r"history.params\[1\] is epoch 1"):
         list(h.params)
@@ -306,11 +316,22 @@ def test_a_plain_eta_divergence_keeps_its_sentence():
     assert h.advice == "diverged at epoch 1, try a smaller η"
 
 
-@pytest.mark.parametrize("case, params, advice", [
-    ("weights 1e6", nb.Params(*[1e6] * 9), r"the initial loss is already \d(\.\d+)?e\d+: start from smaller weights"),
-    ("weights 1e200", nb.Params(*[1e200] * 9),
-     r"the initial loss is already infinite \(the forward pass overflows\): start from smaller weights"),
-], ids=["1e6", "1e200"])
+@pytest.mark.parametrize(
+    "case, params, advice",
+    [
+        (
+            "weights 1e6",
+            nb.Params(*[1e6] * 9),
+            r"the initial loss is already \d(\.\d+)?e\d+: start from smaller weights",
+        ),
+        (
+            "weights 1e200",
+            nb.Params(*[1e200] * 9),
+            r"the initial loss is already infinite \(the forward pass overflows\): start from smaller weights",
+        ),
+    ],
+    ids=["1e6", "1e200"],
+)
 def test_a_bad_start_is_blamed_on_the_start_not_on_eta(case, params, advice):
     h = nb.train(X, Y, "regression", params, 1e-5, 100)
     assert h.diverged_at == 0 and h.stopped_because == "loss" and h.final == params
@@ -321,8 +342,11 @@ def test_a_bad_start_is_blamed_on_the_start_not_on_eta(case, params, advice):
 def test_huge_targets_or_inputs_are_named():
     h = nb.train(X, Y * 1e7, "regression", INIT, 1e-5, 10)
     assert h.diverged_at == 0
-    assert re.fullmatch(r"the targets are so large that the initial loss is already \S+: rescale y, e.g. "
-                        r"standardise it", h.advice), h.advice  # fmt: skip
+    assert re.fullmatch(
+        r"the targets are so large that the initial loss is already \S+: rescale y, e.g. "
+        r"standardise it",
+        h.advice,
+    ), h.advice
     h = nb.train(X * 1e5, Y, "regression", INIT, 1e-5, 10)
     assert h.diverged_at == 0
     assert h.advice.endswith(": start from smaller weights, or standardise the inputs"), h.advice
@@ -339,8 +363,11 @@ def test_a_parameter_that_passes_the_limit_while_the_loss_is_fine_is_named():
     # every target 1: a huge step makes z huge and positive, so the loss is ~0 while the parameters blow past 1e12
     h = nb.train(X_STD, [1, 1, 1, 1], "classification", nb.Params.random(0), 1e13, 10, hidden="tanh")
     assert h.diverged_at == 1 and h.stopped_because == "params" and h.losses[-1] < 1e12
-    assert re.fullmatch(r"\w+ reached -?\d(\.\d+)?e\d+ at epoch 1, beyond ±1e12, while the mean loss was \S+: "
-                        r"try a smaller η", h.advice), h.advice  # fmt: skip
+    assert re.fullmatch(
+        r"\w+ reached -?\d(\.\d+)?e\d+ at epoch 1, beyond ±1e12, while the mean loss was \S+: "
+        r"try a smaller η",
+        h.advice,
+    ), h.advice
 
 
 @pytest.mark.parametrize("task", ["regression", "classification"])

@@ -19,8 +19,16 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 IGNORE = shutil.ignore_patterns(
-    ".venv", ".git", "build", "dist", "*.egg-info", "__pycache__", ".ipynb_checkpoints", ".pytest_cache",
-    ".ruff_cache", "node_modules",
+    ".venv",
+    ".git",
+    "build",
+    "dist",
+    "*.egg-info",
+    "__pycache__",
+    ".ipynb_checkpoints",
+    ".pytest_cache",
+    ".ruff_cache",
+    "node_modules",
 )
 
 CHECK = r"""

@@ -16,10 +16,19 @@ PACKAGE = Path(nbhelpers.__file__).resolve().parent
 
 # Module -> layer; a module may import from its own layer and the layers with smaller numbers.
 LAYERS = {
-    "params": 1, "notation": 1, "validate": 1, "data": 1,
-    "activations": 2, "loss_functions": 2, "arguments": 2, "network": 2, "backprop": 2, "training": 2,
+    "params": 1,
+    "notation": 1,
+    "validate": 1,
+    "data": 1,
+    "activations": 2,
+    "loss_functions": 2,
+    "arguments": 2,
+    "network": 2,
+    "backprop": 2,
+    "training": 2,
     "lessons": 3,
-    "plots": 4, "tables": 4,
+    "plots": 4,
+    "tables": 4,
     "panels": 5,
     "__init__": 4,  # the package's public names (layers 1 and 2, and the plot style); never the panels
 }
@@ -65,8 +74,11 @@ def imports_of(dotted: str, path: Path):
 
 def upward_imports(dotted: str, path: Path) -> list[str]:
     own = layer_of(dotted)
-    return [f"{path.name}:{line} (layer {own}) imports {name} (layer {layer_of(name)})"
-            for name, line, _ in imports_of(dotted, path) if name.startswith("nbhelpers.") and layer_of(name) > own]
+    return [
+        f"{path.name}:{line} (layer {own}) imports {name} (layer {layer_of(name)})"
+        for name, line, _ in imports_of(dotted, path)
+        if name.startswith("nbhelpers.") and layer_of(name) > own
+    ]
 
 
 def test_every_import_points_down_or_sideways():
@@ -76,16 +88,23 @@ def test_every_import_points_down_or_sideways():
 
 def test_no_hidden_import_edges():
     """Imports inside functions hide dependencies: only the two optional ones are allowed there."""
-    lazy = [f"{path.relative_to(PACKAGE.parent)}:{line} imports {name} inside a function"
-            for dotted, path in modules() for name, line, inside in imports_of(dotted, path)
-            if inside and name not in LAZY_IMPORTS_ALLOWED]
+    lazy = [
+        f"{path.relative_to(PACKAGE.parent)}:{line} imports {name} inside a function"
+        for dotted, path in modules()
+        for name, line, inside in imports_of(dotted, path)
+        if inside and name not in LAZY_IMPORTS_ALLOWED
+    ]
     assert not lazy, "\n".join(lazy)
 
 
 def test_only_the_panels_import_widget_code_in_the_source():
-    found = [f"{path.relative_to(PACKAGE.parent)}:{line} imports {name}"
-             for dotted, path in modules() if not dotted.startswith("nbhelpers.panels")
-             for name, line, _ in imports_of(dotted, path) if name.split(".")[0] in WIDGET_PACKAGES]
+    found = [
+        f"{path.relative_to(PACKAGE.parent)}:{line} imports {name}"
+        for dotted, path in modules()
+        if not dotted.startswith("nbhelpers.panels")
+        for name, line, _ in imports_of(dotted, path)
+        if name.split(".")[0] in WIDGET_PACKAGES
+    ]
     assert not found, "\n".join(found)
 
 
@@ -110,12 +129,15 @@ print("ok", len({names!r}))
     assert int(result.stdout.split()[1]) >= 20  # every module was imported: the list is not empty by mistake
 
 
-@pytest.mark.parametrize("name, planted, kind", [
-    ("network", "from .lessons import PATH", "up"),
-    ("plots/model", "from ..panels import base", "up"),
-    ("tables", "def later():\n    import ipywidgets", "widgets"),
-    ("lessons", "from IPython.display import HTML", "widgets"),
-])
+@pytest.mark.parametrize(
+    "name, planted, kind",
+    [
+        ("network", "from .lessons import PATH", "up"),
+        ("plots/model", "from ..panels import base", "up"),
+        ("tables", "def later():\n    import ipywidgets", "widgets"),
+        ("lessons", "from IPython.display import HTML", "widgets"),
+    ],
+)
 def test_the_checks_catch_a_planted_import(tmp_path, name, planted, kind):
     """The source checks read what they should: an import planted in a copy of a module is reported."""
     copy = tmp_path / "planted.py"

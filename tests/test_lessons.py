@@ -50,8 +50,17 @@ def test_step_rows_hand_computed_at_another_point():
     o_11 = 0.1 * x1 - 0.2 * x2 + 0.5
     o_12 = 0.3 * x1 + 0.4 * x2 - 0.6
     d = -2 * (y - (0.7 * o_11 - 0.8 * o_12 + 0.9))
-    expected = {"w2_11": d * o_11, "w2_21": d * o_12, "b_21": d, "w1_11": d * 0.7 * x1, "w1_21": d * 0.7 * x2,
-                "b_11": d * 0.7, "w1_12": d * -0.8 * x1, "w1_22": d * -0.8 * x2, "b_12": d * -0.8}  # fmt: skip
+    expected = {
+        "w2_11": d * o_11,
+        "w2_21": d * o_12,
+        "b_21": d,
+        "w1_11": d * 0.7 * x1,
+        "w1_21": d * 0.7 * x2,
+        "b_11": d * 0.7,
+        "w1_12": d * -0.8 * x1,
+        "w1_22": d * -0.8 * x2,
+        "b_12": d * -0.8,
+    }
     for r in lessons.step_rows(p, (x1, x2), y, eta):
         assert r["grad"] == pytest.approx(expected[r["name"]], rel=1e-12)
         assert r["after"] == pytest.approx(getattr(p, r["name"]) - eta * expected[r["name"]], rel=1e-12)

@@ -56,9 +56,15 @@ class Overlap:
         panel.draw = counted
 
 
-@pytest.mark.parametrize("make", [lambda: panels.ForwardPanel(REG), lambda: panels.TrainingPanel(REG),
-                                  lambda: panels.ClassificationTrainingPanel(CLS)],
-                         ids=["forward", "training", "classification-training"])  # fmt: skip
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: panels.ForwardPanel(REG),
+        lambda: panels.TrainingPanel(REG),
+        lambda: panels.ClassificationTrainingPanel(CLS),
+    ],
+    ids=["forward", "training", "classification-training"],
+)
 def test_concurrent_changes_draw_one_at_a_time_and_end_at_the_last_values(make):
     panel = make()
     overlap = Overlap(panel)
@@ -155,10 +161,18 @@ def test_an_echo_rounded_by_the_front_end_changes_nothing(noise):
 
 
 # --- number boxes say what they used -----------------------------------------------------------------------------
-@pytest.mark.parametrize("typed,expected,note", [
-    ("3.7", 0, "not a whole number"), ("-5", 0, "whole number from 0"), ("1e30", 0, "whole number from 0"),
-    ("abc", 0, "not a number"), ("7", 7, ""), ("1e3", 1000, ""), ("10**3", 1000, ""),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "typed,expected,note",
+    [
+        ("3.7", 0, "not a whole number"),
+        ("-5", 0, "whole number from 0"),
+        ("1e30", 0, "whole number from 0"),
+        ("abc", 0, "not a number"),
+        ("7", 7, ""),
+        ("1e3", 1000, ""),
+        ("10**3", 1000, ""),
+    ],
+)
 def test_seed_box_uses_what_was_typed_or_says_why_not(typed, expected, note):
     seed = panels.ParamControls(nb.Params.notes_init()).seed
     seed.text.value = typed
@@ -169,9 +183,10 @@ def test_seed_box_uses_what_was_typed_or_says_why_not(typed, expected, note):
         assert "stays 0" in seed.note.value
 
 
-@pytest.mark.parametrize("typed,expected,note", [
-    ("1e3", 500, "using 500"), ("10**2", 100, ""), ("250", 250, ""), ("0", 1, "using 1"), ("2.5", 100, "whole"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "typed,expected,note",
+    [("1e3", 500, "using 500"), ("10**2", 100, ""), ("250", 250, ""), ("0", 1, "using 1"), ("2.5", 100, "whole")],
+)
 def test_epochs_box_moves_the_slider_and_shows_the_value_used(typed, expected, note):
     panel = panels.TrainingPanel(REG, eta=1e-5, epochs=100)
     panel.epochs_box.text.value = typed
@@ -202,8 +217,12 @@ def check_truthful(fig, where):
     legends = [lg for ax in fig.axes for lg in [ax.get_legend()] if lg is not None] + list(fig.legends)
     for ax in fig.axes:
         pts = data_points(ax)
-        inside = (pts[:, 0] >= ax.bbox.x0 - 1) & (pts[:, 0] <= ax.bbox.x1 + 1) & (pts[:, 1] >= ax.bbox.y0 - 1) & \
-                 (pts[:, 1] <= ax.bbox.y1 + 1)  # fmt: skip
+        inside = (
+            (pts[:, 0] >= ax.bbox.x0 - 1)
+            & (pts[:, 0] <= ax.bbox.x1 + 1)
+            & (pts[:, 1] >= ax.bbox.y0 - 1)
+            & (pts[:, 1] <= ax.bbox.y1 + 1)
+        )
         for legend in legends:
             box = legend.get_window_extent(renderer)
             assert box.x0 >= 0 and box.x1 <= width and box.y0 >= 0 and box.y1 <= height, f"{where}: legend clipped"
@@ -238,17 +257,28 @@ def test_training_panel_figures_tell_the_truth_after_a_drag():
         check_truthful(panel.figure, f"eta = {eta}")
     left, right = panel.figure.axes
     check_fits(left, panel.history.losses, "loss axis", log=True)
-    check_fits(right, np.concatenate([REG.y, nb.forward(panel.history.final, nb.standardise(REG.X),
-                                                            "regression").y_hat]), "fit axis")  # fmt: skip
+    check_fits(
+        right,
+        np.concatenate([REG.y, nb.forward(panel.history.final, nb.standardise(REG.X), "regression").y_hat]),
+        "fit axis",
+    )
 
 
-@pytest.mark.parametrize("make", [
-    lambda: panels.ForwardPanel(REG), lambda: panels.ForwardPanel(CLS), lambda: panels.GradientPanel(REG),
-    lambda: panels.TrainingPanel(REG), lambda: panels.ClassificationTrainingPanel(CLS, eta=10.0),
-    lambda: panels.ClassificationTrainingPanel(CLS, eta=1e-3),
-    # targets falling with iq, fitted exactly: the row with the lowest iq has the highest target (top left)
-    lambda: panels.ForwardPanel(REG._replace(y=REG.y[::-1].copy()), params=nb.Params(-0.1, 0, 0, 0, 13, 0, 1, 0, 0)),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: panels.ForwardPanel(REG),
+        lambda: panels.ForwardPanel(CLS),
+        lambda: panels.GradientPanel(REG),
+        lambda: panels.TrainingPanel(REG),
+        lambda: panels.ClassificationTrainingPanel(CLS, eta=10.0),
+        lambda: panels.ClassificationTrainingPanel(CLS, eta=1e-3),
+        # targets falling with iq, fitted exactly: the row with the lowest iq has the highest target (top left)
+        lambda: panels.ForwardPanel(
+            REG._replace(y=REG.y[::-1].copy()), params=nb.Params(-0.1, 0, 0, 0, 13, 0, 1, 0, 0)
+        ),
+    ],
+)
 def test_no_legend_covers_data_titles_fit_and_labels_say_the_scale(make):
     check_truthful(make().figure, "panel")
 
@@ -273,7 +303,7 @@ def own_data(n, task="regression", seed=0):
     rng = np.random.default_rng(seed)
     hours = rng.uniform(0, 10, n)
     score = 3 * hours + 5 + rng.normal(0, 1, n)
-    y = (score > 20).astype(float) if task == "classification" else 0.5 * hours + 0.1 * score + rng.normal(0, .1, n)
+    y = (score > 20).astype(float) if task == "classification" else 0.5 * hours + 0.1 * score + rng.normal(0, 0.1, n)
     return Dataset(np.column_stack([hours, score]), y, ("hours", "score"), "grade", task, "own.csv")
 
 
@@ -306,8 +336,9 @@ def test_many_rows_are_summarised_not_one_bar_each():
     (histogram,) = panel.figure.axes[0].patches  # one StepPatch: the per-row losses in 30 bins
     counts, edges, _ = histogram.get_data()
     assert len(counts) == 30 and counts.sum() == 10_000
-    assert np.array_equal(counts, np.histogram(nb.losses(nb.Params.notes_init(), data.X, data.y, "regression"),
-                                               bins=edges)[0])  # fmt: skip
+    assert np.array_equal(
+        counts, np.histogram(nb.losses(nb.Params.notes_init(), data.X, data.y, "regression"), bins=edges)[0]
+    )
     assert len(panel.figure.axes[0].texts) == 0  # no per-row labels
 
 
@@ -316,8 +347,9 @@ def test_a_gradient_panel_on_many_rows_picks_the_row_with_a_slider():
     panel = panels.GradientPanel(data)
     assert panel.row.max == 499
     panel.set(row=499)
-    assert panel.rows[0]["factors"][0][1] == pytest.approx(-2 * (data.y[499] - nb.forward(
-        nb.Params.notes_init(), data.X[499], "regression").y_hat))  # fmt: skip
+    assert panel.rows[0]["factors"][0][1] == pytest.approx(
+        -2 * (data.y[499] - nb.forward(nb.Params.notes_init(), data.X[499], "regression").y_hat)
+    )
 
 
 def test_the_training_panel_keeps_epochs_times_rows_within_its_budget():
@@ -332,8 +364,9 @@ def test_more_rows_than_a_panel_draws_is_a_clear_error():
 
 
 # --- a panel without its kernel ------------------------------------------------------------------------------------
-@pytest.mark.parametrize("make", [lambda: panels.ForwardPanel(REG), lambda: panels.GradientPanel(REG),
-                                  lambda: panels.TrainingPanel(REG)])  # fmt: skip
+@pytest.mark.parametrize(
+    "make", [lambda: panels.ForwardPanel(REG), lambda: panels.GradientPanel(REG), lambda: panels.TrainingPanel(REG)]
+)
 def test_a_panel_shown_without_its_kernel_says_what_it_is_in_one_line(make):
     bundle = make()._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
@@ -364,10 +397,19 @@ def test_a_subsampled_history_is_plotted_and_replayed_at_its_recorded_epochs():
 
 def test_redraws_do_not_accumulate_legend_entries_or_artists():
     """wipe() leaves nothing behind: the tenth redraw draws what the first did (bars live in ax.containers too)."""
+
     def census(panel):
-        return [(len(ax.containers), len(ax.patches), len(ax.lines), len(ax.collections), len(ax.texts),
-                 [t.get_text() for t in ax.get_legend().texts] if ax.get_legend() else None)
-                for ax in panel.figure.axes]  # fmt: skip
+        return [
+            (
+                len(ax.containers),
+                len(ax.patches),
+                len(ax.lines),
+                len(ax.collections),
+                len(ax.texts),
+                [t.get_text() for t in ax.get_legend().texts] if ax.get_legend() else None,
+            )
+            for ax in panel.figure.axes
+        ]
 
     for panel in (panels.GradientPanel(REG), panels.ForwardPanel(REG), panels.TrainingPanel(REG)):
         first = census(panel)
@@ -395,13 +437,18 @@ def test_a_pasted_legend_keeps_its_border():
     assert np.array_equal(shown[rows, cols], full[rows, cols])
 
 
-@pytest.mark.parametrize("make,moves", [
-    (lambda: panels.TrainingPanel(REG), [{"eta": 3e-6}, {"eta": 1e-5}, {"eta": 2e-5}, {"standardise": True},
-                                         {"eta": 3e-2}, {"eta": 1e-5}]),
-    (lambda: panels.ForwardPanel(CLS), [{"w1_11": 0.5}, {"w1_11": 0.9}, {"w2_11": 0.3}, {"b_21": -10.0}]),
-    (lambda: panels.ForwardPanel(REG), [{"w1_11": 0.5}, {"w2_11": -1.0}, {"b_21": 10.0}, {"w1_11": 1.0}]),
-    (lambda: panels.GradientPanel(REG), [{"w2_11": 0.5}, {"w2_11": 1.5}, {"row": 3}, {"w1_11": -2.0}]),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "make,moves",
+    [
+        (
+            lambda: panels.TrainingPanel(REG),
+            [{"eta": 3e-6}, {"eta": 1e-5}, {"eta": 2e-5}, {"standardise": True}, {"eta": 3e-2}, {"eta": 1e-5}],
+        ),
+        (lambda: panels.ForwardPanel(CLS), [{"w1_11": 0.5}, {"w1_11": 0.9}, {"w2_11": 0.3}, {"b_21": -10.0}]),
+        (lambda: panels.ForwardPanel(REG), [{"w1_11": 0.5}, {"w2_11": -1.0}, {"b_21": 10.0}, {"w1_11": 1.0}]),
+        (lambda: panels.GradientPanel(REG), [{"w2_11": 0.5}, {"w2_11": 1.5}, {"row": 3}, {"w1_11": -2.0}]),
+    ],
+)
 def test_the_picture_shown_after_changes_is_the_one_a_fresh_panel_shows(make, moves):
     """The PNG in the page (blitted: cached frames, data redrawn) equals, pixel for pixel, what a panel built at the
     same values shows."""

@@ -43,8 +43,13 @@ def test_training_panel_worst_corners(data):
     choices = [{"hidden": h} for h in nb.HIDDEN] if "hidden" in panel.controls else [{}]
     for choice in choices:
         for standardise in (False, True):
-            panel.set(eta=10.0 ** panel.eta.max, epochs=panel.epochs.max, standardise=standardise, **choice,
-                      **{n: panels.slider_range(n)[1] for n in nb.PARAM_NAMES})  # fmt: skip
+            panel.set(
+                eta=10.0**panel.eta.max,
+                epochs=panel.epochs.max,
+                standardise=standardise,
+                **choice,
+                **{n: panels.slider_range(n)[1] for n in nb.PARAM_NAMES},
+            )
             assert_figure_ok(panel.figure, f"{choice}, standardise={standardise}")
 
 
@@ -89,8 +94,17 @@ def test_one_redraw_per_preset_click():
 def test_gradient_panel_numbers_match_the_notes():
     panel = panels.GradientPanel(REG)  # notes' init, row 1
     products = {r["name"]: r["product"] for r in panel.rows}
-    assert products == {"w2_11": 29568.0, "w2_21": 29568.0, "b_21": 336.0, "w1_11": 26880.0, "w1_21": 2688.0,
-                        "b_11": 336.0, "w1_12": 26880.0, "w1_22": 2688.0, "b_12": 336.0}  # fmt: skip
+    assert products == {
+        "w2_11": 29568.0,
+        "w2_21": 29568.0,
+        "b_21": 336.0,
+        "w1_11": 26880.0,
+        "w1_21": 2688.0,
+        "b_11": 336.0,
+        "w1_12": 26880.0,
+        "w1_22": 2688.0,
+        "b_12": 336.0,
+    }
     assert max(r["rel_error"] for r in panel.rows) < 1e-6
     panel.set(row=2)
     assert panel.rows[0]["factors"][0][1] == -2 * (6 - 132)  # dL/dy_hat on row 3

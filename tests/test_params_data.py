@@ -69,8 +69,12 @@ def test_random_is_deterministic_per_seed_and_seeds_differ():
 
 def test_random_scale_matches_normal_distribution():
     # N(0, scale^2) for the six weights: over many seeds the sample std is close to scale.
-    weights = np.array([[p.w1_11, p.w1_21, p.w1_12, p.w1_22, p.w2_11, p.w2_21]
-                        for p in (nb.Params.random(s, scale=2.0) for s in range(400))])
+    weights = np.array(
+        [
+            [p.w1_11, p.w1_21, p.w1_12, p.w1_22, p.w2_11, p.w2_21]
+            for p in (nb.Params.random(s, scale=2.0) for s in range(400))
+        ]
+    )
     assert abs(weights.mean()) < 0.15
     assert weights.std() == pytest.approx(2.0, rel=0.05)
     # the draw is numpy's default_rng(seed).normal(0, scale, 6), as documented
@@ -137,12 +141,7 @@ def test_load_dataset_from_another_working_directory(tmp_path, monkeypatch):
 def test_load_csv_learners_file(tmp_path):
     # a learner's own file: other column order, an extra column, spaces, a blank line, CRLF line ends
     path = tmp_path / "my students.csv"
-    path.write_bytes(
-        b"name, cgpa ,iq,package\r\n"
-        b"ana,9.5,110,12.5\r\n"
-        b"\r\n"
-        b"bo,6.25,95,7\r\n"
-    )
+    path.write_bytes(b"name, cgpa ,iq,package\r\nana,9.5,110,12.5\r\n\r\nbo,6.25,95,7\r\n")
     d = nb.load_csv(path, ("iq", "cgpa"), "package", task="regression")
     assert d.X.tolist() == [[110.0, 9.5], [95.0, 6.25]]
     assert d.y.tolist() == [12.5, 7.0]

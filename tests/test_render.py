@@ -22,11 +22,12 @@ def savefig_png(fig) -> bytes:
 
 CASES = {
     "training-regression": lambda: panels.TrainingPanel(nb.load_dataset("regression")),
-    "training-classification": lambda: panels.TrainingPanel(nb.load_dataset("classification"), eta=0.1,
-                                                            eta_range=(-6, 1), standardise=True),
+    "training-classification": lambda: panels.TrainingPanel(
+        nb.load_dataset("classification"), eta=0.1, eta_range=(-6, 1), standardise=True
+    ),
     "forward-classification": lambda: panels.ForwardPanel(nb.load_dataset("classification")),
     "gradient-regression": lambda: panels.GradientPanel(nb.load_dataset("regression")),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("name", CASES)

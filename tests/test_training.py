@@ -30,15 +30,21 @@ def assert_params_close(got, expected, rel=1e-12, scale=0.0):
 
 # --- sgd_step ------------------------------------------------------------------------------------
 
+
 def test_sgd_step_worked_numbers_of_the_notes():
     """The notes: eta = 1e-5 on row 1 from the notes' init."""
     new = nb.sgd_step(nb.Params.notes_init(), [80, 8], 8, 1e-5, "regression")
     assert isinstance(new, nb.Params)
     expected = {
-        "w2_11": 0.70432, "w2_21": 0.70432, "b_21": -0.00336,   # 1 - 1e-5 * 29568, 0 - 1e-5 * 336
-        "w1_11": 0.7312, "w1_12": 0.7312,                      # 1 - 1e-5 * 26880
-        "w1_21": 0.97312, "w1_22": 0.97312,                    # 1 - 1e-5 * 2688
-        "b_11": -0.00336, "b_12": -0.00336,                    # 0 - 1e-5 * 336
+        "w2_11": 0.70432,
+        "w2_21": 0.70432,
+        "b_21": -0.00336,  # 1 - 1e-5 * 29568, 0 - 1e-5 * 336
+        "w1_11": 0.7312,
+        "w1_12": 0.7312,  # 1 - 1e-5 * 26880
+        "w1_21": 0.97312,
+        "w1_22": 0.97312,  # 1 - 1e-5 * 2688
+        "b_11": -0.00336,
+        "b_12": -0.00336,  # 0 - 1e-5 * 336
     }
     for name, value in expected.items():
         assert getattr(new, name) == pytest.approx(value, rel=1e-12, abs=0.0), name
@@ -80,8 +86,7 @@ def test_sgd_step_equals_params_minus_eta_times_gradients(task, hidden):
         assert_params_close(new, ref.step(p, x[0], x[1], y, eta, task, hidden), scale=scale)
         if hidden == "linear":
             try:  # would the sequential-update bug pass this same comparison?
-                assert_params_close(ref.step_sequential(p, x[0], x[1], y, eta, task), expected,
-                                    scale=scale)
+                assert_params_close(ref.step_sequential(p, x[0], x[1], y, eta, task), expected, scale=scale)
             except AssertionError:
                 distinguishable += 1
     if hidden == "linear":
@@ -101,6 +106,7 @@ def test_sgd_step_does_not_change_its_input():
 
 
 # --- train ---------------------------------------------------------------------------------------
+
 
 def test_train_notes_init_converges_at_eta_1e_5():
     d = nb.load_dataset("regression")
