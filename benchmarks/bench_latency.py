@@ -61,7 +61,7 @@ for _o in _gc.get_objects():
     if isinstance(_o, _panels.Panel) and hasattr(_o, "widget"):
         _k = len(_bench_panels)
         _o.widget.add_class(f"bench-panel-{_k}")
-        _kind = next(c.__name__ for c in type(_o).__mro__ if c.__module__ == _panels.__name__)
+        _kind = next(c.__name__ for c in type(_o).__mro__ if c.__module__.startswith(_panels.__name__))
         _bench_panels.append([_k, type(_o).__name__, _kind])
         _bench_wrap(_o, "redraw", _k, "redraw", _o.view.image)
         _bench_wrap(_o, "draw", _k, "draw")
