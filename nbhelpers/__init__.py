@@ -24,7 +24,7 @@ layers, each of which imports only from itself and the layers before it in this 
 
 1. data and parameters: ``params``, ``notation`` (the symbol tables), ``validate``, ``data``
 2. the network math: ``activations``, ``loss_functions``, ``arguments``, ``network``, ``backprop``, ``training``
-3. computations for the lessons: ``lessons``
+3. computations for the lessons: ``lessons``, and ``exercises`` (the checker of a learner's answers)
 4. pictures and tables: ``plots`` (a package), ``tables``
 5. widget panels: ``panels`` (a package; the only importer of ipywidgets)
 """

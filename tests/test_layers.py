@@ -27,6 +27,7 @@ LAYERS = {
     "backprop": 2,
     "training": 2,
     "lessons": 3,
+    "exercises": 3,
     "plots": 4,
     "tables": 4,
     "panels": 5,

@@ -1,0 +1,531 @@
+"""Exercises with feedback that names the mistake: ``check(exercise_id, answer)``.
+
+A learner's answer is a function (their own backprop code) or numbers (a hand calculation). ``check`` compares it
+with the network math (``chain_rule``, ``sgd_step``), never raises for any answer, and returns a ``Feedback``: a
+short coloured box in a notebook (``_repr_html_``, no IPython needed), with ``.correct`` and ``.message``.
+
+A wrong answer's message names every parameter that is off by its code name (``w1_21 (w¹₂₁)``), and the mistake
+whenever it is one of the usual ones: the factor 2 of the square missing or doubled, the sign flipped, w¹₂₁ and
+w¹₁₂ swapped, a hidden output o where the input x belongs, a bias derivative multiplied by an input, hidden neuron 2
+using w²₁₁, the σ′ factor kept with cross-entropy or the regression factor −2(y − ŷ) used, g′ missing, and for a
+step: the derivatives taken with w² already updated, or a step along +gradient.
+
+How a mistake is recognised: each usual mistake is a formula. A function answer is called on ``DRAWS`` random
+parameter/row draws (w²₁₁ ≠ w²₂₁ in them, so a mistake that hides at the notes' w = 1 shows) plus the notes' rows,
+and each parameter's values are compared with the right formula and with each wrong one; a wrong formula that
+matches on every draw is the diagnosis.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import inspect
+import io
+import math
+import numbers
+import warnings
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from .activations import ACTIVATIONS, sigmoid
+from .backprop import chain_rule
+from .data import load_dataset
+from .lessons import sequential_update
+from .loss_functions import OUTPUTS
+from .network import forward_values
+from .notation import UNICODE
+from .params import PARAM_NAMES, Params
+
+DRAWS = 60  # random parameter/row draws a function answer is called on, besides the notes' rows
+RTOL = 1e-6  # a function answer: relative tolerance per value (floating point, not rounding)
+NUMBER_RTOL = 1e-4  # a number answer (a hand calculation): relative tolerance, unless a rounding is stated
+ETA = 1e-5  # the step exercises' learning rate (the notes' η)
+
+
+# --- the feedback box ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Feedback:
+    """What ``check`` says: ``correct``, ``message``, and ``answered`` (False for the ``...`` placeholder)."""
+
+    correct: bool
+    message: str
+    answered: bool = True
+
+    @property
+    def status(self) -> str:
+        return "correct" if self.correct else "wrong" if self.answered else "not answered"
+
+    def _repr_html_(self) -> str:
+        colours = {
+            "correct": ("#e6f4ea", "#1e8e3e"),
+            "wrong": ("#fce8e6", "#d93025"),
+            "not answered": ("#f1f3f4", "#5f6368"),
+        }
+        background, border = colours[self.status]
+        mark = {"correct": "✓", "wrong": "✗", "not answered": "…"}[self.status]
+        text = html.escape(self.message).replace("\n", "<br>")
+        return (
+            f"<div class='exercise-feedback exercise-{self.status.replace(' ', '-')}' style='background:{background};"
+            f"border-left:6px solid {border};padding:8px 12px;margin:4px 0;font-size:14px'><b>{mark}</b> {text}</div>"
+        )
+
+    def __str__(self) -> str:
+        return f"[{self.status}] {self.message}"
+
+    __repr__ = __str__
+
+
+def _wrong(message: str) -> Feedback:
+    return Feedback(False, message)
+
+
+# --- the cases a function answer is called on ------------------------------------------------------------------
+@dataclass(frozen=True)
+class Case:
+    p: tuple  # nine floats, PARAM_NAMES order
+    x1: float
+    x2: float
+    y: float
+
+
+def _cases(task: str, seed: int) -> list[Case]:
+    """The notes' rows at the notes' initialisation and at one random setting, then ``DRAWS`` random draws."""
+    data = load_dataset(task)
+    rng = np.random.default_rng(seed)
+    random_p = tuple(float(v) for v in rng.normal(0.0, 1.0, 9))
+    cases = [
+        Case(tuple(p), float(x[0]), float(x[1]), float(t))
+        for p in (Params.notes_init(), random_p)
+        for x, t in zip(data.X, data.y)
+    ]
+    for _ in range(DRAWS):
+        p = tuple(float(v) for v in rng.normal(0.0, 1.0, 9))
+        x1, x2 = (float(v) for v in rng.uniform(-2.0, 2.0, 2))
+        y = float(rng.integers(0, 2)) if task == "classification" else float(rng.normal(0.0, 2.0))
+        cases.append(Case(p, x1, x2, y))
+    return cases
+
+
+# --- reading an answer's values -------------------------------------------------------------------------------------
+class AnswerError(Exception):
+    """An answer that cannot be read as the values asked for; the message says why, in the learner's terms."""
+
+
+def _describe(value) -> str:
+    text = repr(value)
+    text = text if len(text) <= 40 else text[:37] + "..."
+    return f"{text} (a {type(value).__name__})"
+
+
+def _number(value, what: str) -> float:
+    if isinstance(value, np.ndarray) and value.shape == ():
+        value = value.item()
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise AnswerError(f"{what} is {_describe(value)}, not a number")
+    number = float(value)
+    if not math.isfinite(number):
+        raise AnswerError(f"{what} is {number}: a derivative or a parameter of this network is always a finite number")
+    return number
+
+
+def _values(answer, names: tuple[str, ...], what: str) -> tuple[float, ...]:
+    """``answer`` as len(names) floats: a tuple, list, array, ``Params`` or dict keyed by ``names``."""
+    if isinstance(answer, Mapping):
+        keys = {str(k) for k in answer}
+        missing = [n for n in names if n not in keys]
+        unknown = sorted(keys - set(names))
+        if missing or unknown:
+            parts = ([f"missing {', '.join(missing)}"] if missing else []) + (
+                [f"unknown keys {', '.join(unknown)}"] if unknown else []
+            )
+            raise AnswerError(f"{what} is a dict with {'; '.join(parts)}: the keys are {', '.join(names)}")
+        return tuple(_number(answer[n], f"{what}[{n!r}]") for n in names)
+    if answer is None or isinstance(answer, (str, bytes)) or not hasattr(answer, "__len__"):
+        kind = "nothing (None)" if answer is None else _describe(answer)
+        raise AnswerError(f"{what} is {kind}; expected {len(names)} numbers in this order: {', '.join(names)}")
+    try:
+        items = list(np.asarray(answer, dtype=object).ravel()) if isinstance(answer, np.ndarray) else list(answer)
+    except TypeError:
+        raise AnswerError(f"{what} is {_describe(answer)}; expected {len(names)} numbers") from None
+    if len(items) != len(names):
+        raise AnswerError(f"{what} has {len(items)} values; expected {len(names)}, in this order: {', '.join(names)}")
+    return tuple(_number(v, f"{what}: the value for {n}") for v, n in zip(items, names))
+
+
+def _call(f, case: Case, extra=(), quiet=True):
+    """The learner's ``f(p, x1, x2, y, *extra)``, without warnings, and with what it prints swallowed when ``quiet``
+    (a learner's debugging print shows once, on the first case, not once per draw); an exception becomes an
+    AnswerError."""
+    args = (Params(*case.p), case.x1, case.x2, case.y, *extra)
+    call = f"f(p, x1={case.x1:.4g}, x2={case.x2:.4g}, y={case.y:.4g}{', eta=' + repr(extra[0]) if extra else ''})"
+    sink = io.StringIO()
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            if not quiet:
+                return f(*args)
+            with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+                return f(*args)
+    except Exception as err:  # the learner's code: say what it raised, without a traceback
+        raise AnswerError(f"your function raised {type(err).__name__}: {err} when called as {call}") from None
+
+
+def _check_signature(f, n_args: int, usage: str) -> None:
+    if not callable(f):
+        raise AnswerError(f"the answer is {_describe(f)}; expected a function {usage}")
+    try:
+        inspect.signature(f).bind(*range(n_args))
+    except TypeError:
+        raise AnswerError(f"your function takes {inspect.signature(f)}; the exercise calls it as {usage}") from None
+    except ValueError:  # a builtin without a signature: let the call say
+        pass
+
+
+# --- the usual mistakes, as formulas -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Pieces:
+    """One forward pass of a case: what every derivative formula is made of."""
+
+    x: tuple  # (x_i1, x_i2)
+    o: tuple  # (o_11, o_12)
+    zh: tuple  # (z_11, z_12)
+    g: tuple  # (g'(z_11), g'(z_12))
+    w2: tuple  # (w2_11, w2_21)
+    z: float
+    y: float
+
+
+def _pieces(case: Case, hidden: str) -> Pieces:
+    act = ACTIVATIONS[hidden]
+    z_11, z_12, o_11, o_12, z = forward_values(case.p, case.x1, case.x2, act.g)
+    return Pieces(
+        (case.x1, case.x2),
+        (o_11, o_12),
+        (z_11, z_12),
+        (act.g_prime(z_11), act.g_prime(z_12)),
+        (case.p[6], case.p[7]),
+        z,
+        case.y,
+    )
+
+
+def _deltas(task: str) -> dict[str, Callable]:
+    """δ = ∂L/∂z_f, right and wrong: name -> δ(pieces). The first is right."""
+    if task == "regression":
+        return {
+            "right": lambda s: -2.0 * (s.y - s.z),
+            "The factor 2 from the square is missing: ∂L/∂ŷ = −2(y − ŷ), since L = (y − ŷ)²": lambda s: -(s.y - s.z),
+            "The factor 2 is doubled: ∂L/∂ŷ = −2(y − ŷ), not −4(y − ŷ)": lambda s: -4.0 * (s.y - s.z),
+            "The sign is flipped: ∂L/∂ŷ = −2(y − ŷ) = 2(ŷ − y)": lambda s: 2.0 * (s.y - s.z),
+            "The sign is flipped and the factor 2 is missing: ∂L/∂ŷ = −2(y − ŷ)": lambda s: s.y - s.z,
+        }
+    return {
+        "right": lambda s: sigmoid(s.z) - s.y,
+        "The σ′ factor is kept: with cross-entropy ∂J/∂z_f = −(y − ŷ), because ŷ(1 − ŷ) cancels": lambda s: (
+            (sigmoid(s.z) - s.y) * sigmoid(s.z) * (1.0 - sigmoid(s.z))
+        ),
+        "The regression factor −2(y − ŷ) is used: for cross-entropy ∂J/∂z_f = −(y − ŷ)": lambda s: (
+            -2.0 * (s.y - sigmoid(s.z))
+        ),
+        "The sign is flipped: ∂J/∂z_f = −(y − ŷ) = ŷ − y": lambda s: s.y - sigmoid(s.z),
+    }
+
+
+def _formulas(i: int, d: float, s: Pieces) -> dict[str, float]:
+    """Parameter ``i``'s derivative for δ = ``d``: "right" and the usual wrong formulas (name -> value)."""
+    name = PARAM_NAMES[i]
+    out = {}
+    if name in ("w2_11", "w2_21"):
+        k = 0 if name == "w2_11" else 1
+        out["right"] = d * s.o[k]
+        out[f"The input x_i{k + 1} is used where the hidden output o₁{'₁₂'[k]} belongs"] = d * s.x[k]
+        out[f"The other hidden neuron's output o₁{'₂₁'[k]} is used"] = d * s.o[1 - k]
+        out[f"You used z₁{'₁₂'[k]} where o₁{'₁₂'[k]} = g(z₁{'₁₂'[k]}) belongs"] = d * s.zh[k]
+    elif name == "b_21":
+        out["right"] = d
+        for j in (0, 1):
+            out[f"The bias derivative is multiplied by the input x_i{j + 1} (∂z_f/∂b₂₁ = 1)"] = d * s.x[j]
+            out[f"The bias derivative is multiplied by o₁{'₁₂'[j]} (∂z_f/∂b₂₁ = 1)"] = d * s.o[j]
+    else:
+        k = int(name[-1]) - 1  # hidden neuron k + 1
+        j = None if name.startswith("b") else int(name[-2]) - 1  # input j + 1 (weights only)
+        factor = s.x[j] if j is not None else 1.0
+        n = "₁₂"[k]
+        out["right"] = d * s.w2[k] * s.g[k] * factor
+        out[f"Hidden neuron {k + 1} uses w²{'₂₁'[k]}₁ instead of w²{n}₁"] = d * s.w2[1 - k] * s.g[k] * factor
+        out[f"The factor g′(z₁{n}) (the hidden activation's derivative) is missing"] = d * s.w2[k] * factor
+        out[f"The factor w²{n}₁ (∂z_f/∂o₁{n}) is missing"] = d * s.g[k] * factor
+        if j is None:
+            for m in (0, 1):
+                out[f"The bias derivative is multiplied by the input x_i{m + 1} (∂z₁{n}/∂b₁{n} = 1)"] = (
+                    d * s.w2[k] * s.g[k] * s.x[m]
+                )
+        else:
+            for m in (0, 1):
+                out[f"The hidden output o₁{'₁₂'[m]} is used where the input x_i{j + 1} belongs"] = (
+                    d * s.w2[k] * s.g[k] * s.o[m]
+                )
+            if j != k:  # w1_21 <-> w1_12: the other one's derivative
+                out[
+                    "You swapped the derivatives of w¹₂₁ and w¹₁₂ (w¹ⱼₖ is the weight from input j to hidden neuron k)"
+                ] = d * s.w2[j] * s.g[j] * s.x[k]
+    return out
+
+
+def _close(a: float, b: float, scale: float, rtol=RTOL) -> bool:
+    return abs(a - b) <= rtol * max(abs(a), abs(b)) + 1e-12 * scale
+
+
+def _diagnose(got: list[tuple], cases: list[Case], task: str, hidden: str) -> tuple[list[int], str]:
+    """(the parameters that are off, a description of the mistakes recognised) for a gradient answer."""
+    pieces = [_pieces(c, hidden) for c in cases]
+    deltas = _deltas(task)
+    table = {}  # (delta name, i) -> {formula name: values over the cases}
+    for dname, delta in deltas.items():
+        ds = [delta(s) for s in pieces]
+        for i in range(9):
+            per_case = [_formulas(i, d, s) for d, s in zip(ds, pieces)]
+            table[dname, i] = {f: [pc[f] for pc in per_case] for f in per_case[0]}
+    scale = max(1.0, *(abs(v) for i in range(9) for v in table["right", i]["right"]))  # an absolute floor's scale
+
+    def matches(values, i):
+        return all(_close(a, b, scale) for a, b in zip(values, [g[i] for g in got]))
+
+    right = [table["right", i]["right"] for i in range(9)]
+    off = [i for i in range(9) if not matches(right[i], i)]
+    if not off:
+        return [], ""
+    best = None
+    for dname in deltas:
+        found = {}
+        for i in range(9):
+            if matches(table[dname, i]["right"], i):
+                found[i] = None  # this δ and the right formula
+                continue
+            for fname, values in table[dname, i].items():
+                informative = not all(_close(a, b, scale) for a, b in zip(values, table[dname, i]["right"]))
+                if fname != "right" and informative and matches(values, i):
+                    found[i] = fname
+                    break
+        if best is None or len(found) > len(best[1]):
+            best = (dname, found)
+    dname, found = best
+    lines = []
+    if dname != "right":
+        lines.append(dname + ".")
+    for fname in sorted({f for f in found.values() if f}):
+        who = ", ".join(PARAM_NAMES[i] for i, f in found.items() if f == fname)
+        lines.append(f"{fname}: {who}.")
+    unknown = [i for i in off if i not in found]
+    if unknown:
+        c, i = cases[0], unknown[0]
+        lines.append(
+            f"{', '.join(PARAM_NAMES[j] for j in unknown)}: not a mistake I recognise. At the notes' first row and "
+            f"initialisation you return {got[0][i]:.6g} for {PARAM_NAMES[i]}; the chain rule gives {right[i][0]:.6g} "
+            f"(x_i1 = {c.x1:g}, x_i2 = {c.x2:g}, y = {c.y:g})."
+        )
+    return off, "\n".join(lines)
+
+
+# --- the exercises -----------------------------------------------------------------------------------------------
+def _gradient_exercise(task: str, hidden: str, seed: int):
+    usage = "f(p, x1, x2, y) returning the nine derivatives in PARAM_NAMES order"
+
+    def check_answer(f) -> Feedback:
+        _check_signature(f, 4, usage)
+        cases = _cases(task, seed)
+        got = [
+            _values(_call(f, c, quiet=k > 0), PARAM_NAMES, "what your function returns") for k, c in enumerate(cases)
+        ]
+        off, diagnosis = _diagnose(got, cases, task, hidden)
+        if not off:
+            return Feedback(
+                True,
+                f"Right: all nine derivatives match the chain rule on {len(cases)} rows and "
+                f"parameter settings (the notes' rows and {DRAWS} random draws).",
+            )
+        names = ", ".join(f"{PARAM_NAMES[i]} ({UNICODE[PARAM_NAMES[i]]})" for i in off)
+        return _wrong(f"Not yet: {len(off)} of 9 derivatives are off: {names}.\n{diagnosis}")
+
+    return check_answer
+
+
+def _right_step(case: Case, eta: float) -> tuple:
+    out = OUTPUTS["regression"]
+    grads = chain_rule(case.p, case.x1, case.x2, case.y, out.dL_dz, None, None)
+    return tuple(v - eta * g for v, g in zip(case.p, grads)), grads
+
+
+def _step_variants(case: Case, eta: float) -> dict[str, tuple]:
+    new, grads = _right_step(case, eta)
+    return {
+        "right": new,
+        "The step goes along +gradient: θ_new = θ_old − η ∂L/∂θ (against the gradient, downhill)": tuple(
+            v + eta * g for v, g in zip(case.p, grads)
+        ),
+        "The w¹ derivatives were taken with w² already updated: compute all nine derivatives first, then update": (
+            tuple(sequential_update(Params(*case.p), (case.x1, case.x2), case.y, eta))
+        ),
+        "The factor 2 from the square is missing in the derivatives": tuple(
+            v - eta * g / 2 for v, g in zip(case.p, grads)
+        ),
+    }
+
+
+def _step_diagnosis(got: list[tuple], variants: list[dict[str, tuple]]) -> tuple[list[int], str]:
+    scale = 1.0
+    off = [i for i in range(9) if not all(_close(g[i], v["right"][i], scale) for g, v in zip(got, variants))]
+    if not off:
+        return [], ""
+    for name in variants[0]:
+        if name != "right" and all(_close(g[i], v[name][i], scale) for g, v in zip(got, variants) for i in range(9)):
+            return off, name + "."
+    return off, "Not a mistake I recognise: compare each θ_new = θ_old − η ∂L/∂θ with the table of notebook 02."
+
+
+def _step_exercise(seed: int):
+    usage = "f(p, x1, x2, y, eta) returning the nine parameters after one SGD step (regression)"
+
+    def check_answer(f) -> Feedback:
+        _check_signature(f, 5, usage)
+        cases = _cases("regression", seed)
+        etas = [ETA if i < 8 else 0.05 for i in range(len(cases))]  # the notes' η on their rows, a larger one elsewhere
+        got = [
+            _values(_call(f, c, (eta,), quiet=k > 0), PARAM_NAMES, "what your function returns")
+            for k, (c, eta) in enumerate(zip(cases, etas))
+        ]
+        off, diagnosis = _step_diagnosis(got, [_step_variants(c, eta) for c, eta in zip(cases, etas)])
+        if not off:
+            return Feedback(
+                True,
+                f"Right: one step θ_new = θ_old − η ∂L/∂θ with all nine derivatives from one "
+                f"forward pass, on {len(cases)} rows and parameter settings.",
+            )
+        names = ", ".join(PARAM_NAMES[i] for i in off)
+        return _wrong(f"Not yet: {len(off)} of 9 new parameters are off: {names}.\n{diagnosis}")
+
+    return check_answer
+
+
+# number exercises: a hand calculation on one row
+def _row(task: str, i: int) -> Case:
+    data = load_dataset(task)
+    return Case(tuple(Params.notes_init()), float(data.X[i, 0]), float(data.X[i, 1]), float(data.y[i]))
+
+
+def _number_exercise(names: tuple[str, ...], expected: Callable[[], tuple], variants: Callable[[], dict] | None = None):
+    def check_answer(answer, rounding=None) -> Feedback:
+        want = expected()
+        got = (
+            (_number(answer, "your answer"),)
+            if len(names) == 1 and not isinstance(answer, (Mapping, list, tuple, np.ndarray))
+            else _values(answer, names, "your answer")
+        )
+
+        def close(a, b):
+            if rounding is not None:
+                return abs(a - b) <= 0.5 * 10.0 ** (-rounding) * (1 + 1e-9) + 1e-12 * abs(b)
+            return abs(a - b) <= NUMBER_RTOL * abs(b) + 1e-12
+
+        off = [k for k in range(len(names)) if not close(got[k], want[k])]
+        how = f"rounded to {rounding} decimals" if rounding is not None else f"within a relative {NUMBER_RTOL:g}"
+        if not off:
+            return Feedback(True, f"Right: {', '.join(f'{n} = {w:.6g}' for n, w in zip(names, want))} ({how}).")
+        lines = [f"Not yet: {', '.join(names[k] for k in off)} {'is' if len(off) == 1 else 'are'} off ({how})."]
+        for name, values in (variants() if variants else {}).items():
+            if all(close(got[k], values[k]) for k in range(len(names))) and values != want:
+                lines.append(name + ".")
+                break
+        return _wrong("\n".join(lines))
+
+    return check_answer
+
+
+def _row2_forward():
+    c = _row("regression", 1)
+    z_11, z_12, _, _, z = forward_values(c.p, c.x1, c.x2, None)
+    return z_11, z_12, z, OUTPUTS["regression"].loss(z, c.y)
+
+
+def _row2_gradients():
+    c = _row("regression", 1)
+    return chain_rule(c.p, c.x1, c.x2, c.y, OUTPUTS["regression"].dL_dz, None, None)
+
+
+def _row2_gradient_variants():
+    c = _row("regression", 1)
+    s = _pieces(c, "linear")
+    out = {}
+    for dname, delta in _deltas("regression").items():
+        if dname != "right":
+            out[dname] = tuple(_formulas(i, delta(s), s)["right"] for i in range(9))
+    return out
+
+
+def _row2_step_variants():
+    c = _row("regression", 1)
+    return {k: v for k, v in _step_variants(c, ETA).items() if k != "right"}
+
+
+def _row4_classification():
+    c = _row("classification", 3)
+    z = forward_values(c.p, c.x1, c.x2, None)[4]
+    return OUTPUTS["classification"].loss(z, c.y), OUTPUTS["classification"].dL_dz(z, c.y)
+
+
+EXERCISES = {
+    "regression_forward_row2": "row 2 (iq 70, cgpa 7) at the notes' initialisation: z_11, z_12, z_f and the loss L",
+    "regression_gradients_row2": "row 2 at the notes' initialisation: the nine dL/dθ in PARAM_NAMES order",
+    "regression_step_row2": "row 2 at the notes' initialisation, η = 1e-5: the nine parameters after one step",
+    "classification_row4": "classification row 4 (iq 50, cgpa 5, not placed) at the notes' initialisation: J and "
+    "dJ/dz_f",
+    "regression_gradients": "a function f(p, x1, x2, y) returning the nine dL/dθ of the notes' regression network",
+    "classification_gradients": "a function f(p, x1, x2, y) returning the nine dJ/dθ with the sigmoid output and "
+    "cross-entropy",
+    "tanh_gradients": "a function f(p, x1, x2, y) returning the nine dL/dθ of the regression network with tanh hidden "
+    "neurons",
+    "sgd_step": "a function f(p, x1, x2, y, eta) returning the nine parameters after one per-sample SGD step "
+    "(regression)",
+}
+
+_CHECKERS = {
+    "regression_forward_row2": _number_exercise(("z_11", "z_12", "z_f", "L"), _row2_forward),
+    "regression_gradients_row2": _number_exercise(PARAM_NAMES, _row2_gradients, _row2_gradient_variants),
+    "regression_step_row2": _number_exercise(
+        PARAM_NAMES, lambda: _step_variants(_row("regression", 1), ETA)["right"], _row2_step_variants
+    ),
+    "classification_row4": _number_exercise(("J", "dJ_dz_f"), _row4_classification),
+    "regression_gradients": _gradient_exercise("regression", "linear", seed=1),
+    "classification_gradients": _gradient_exercise("classification", "linear", seed=2),
+    "tanh_gradients": _gradient_exercise("regression", "tanh", seed=3),
+    "sgd_step": _step_exercise(seed=4),
+}
+
+
+def check(exercise_id: str, answer, rounding: int | None = None) -> Feedback:
+    """Check ``answer`` for ``exercise_id`` (see ``EXERCISES``); ``...`` means not answered yet.
+
+    ``rounding``: for a number answer, how many decimals you rounded to (else a relative 1e-4 is allowed).
+    Never raises for any answer; an unknown ``exercise_id`` is a ValueError listing the valid ones.
+    """
+    if exercise_id not in EXERCISES:
+        raise ValueError(f"unknown exercise {exercise_id!r}; the exercises are: {', '.join(EXERCISES)}")
+    if answer is ...:
+        return Feedback(False, f"Not answered yet: replace ... with your answer ({EXERCISES[exercise_id]}).", False)
+    if rounding is not None and (
+        isinstance(rounding, bool) or not isinstance(rounding, int) or not 0 <= rounding <= 12
+    ):
+        return _wrong(f"rounding is the number of decimals you rounded to (0 to 12), got {_describe(rounding)}")
+    try:
+        checker = _CHECKERS[exercise_id]
+        return checker(answer, rounding) if exercise_id in _NUMBER_IDS else checker(answer)
+    except AnswerError as err:
+        return _wrong(str(err))
+    except RecursionError:
+        return _wrong("your function recursed without end")
+
+
+_NUMBER_IDS = {"regression_forward_row2", "regression_gradients_row2", "regression_step_row2", "classification_row4"}
