@@ -127,7 +127,10 @@ def _number(value, what: str) -> float:
         raise AnswerError(f"{what} is {_describe(value)}, not a number")
     number = float(value)
     if not math.isfinite(number):
-        raise AnswerError(f"{what} is {number}: a derivative or a parameter of this network is always a finite number")
+        raise AnswerError(
+            f"{what} is {number}: every answer here is a finite number (a loss that comes out as inf was "
+            "computed from a ŷ that rounded to 1.0: compute J from z_f instead)"
+        )
     return number
 
 
@@ -470,6 +473,45 @@ def _row2_step_variants():
     return {k: v for k, v in _step_variants(c, ETA).items() if k != "right"}
 
 
+def _mean_loss(task):
+    data = load_dataset(task)
+    out = OUTPUTS[task]
+    p = tuple(Params.notes_init())
+    return sum(out.loss(forward_values(p, x[0], x[1], None)[4], t) for x, t in zip(data.X, data.y)) / len(data.y)
+
+
+def _sum_instead_of_mean(task):
+    return {
+        "That is the sum of the four row losses; the loss of the batch is their mean (divide by 4)": (
+            _mean_loss(task) * len(load_dataset(task).y),
+        )
+    }
+
+
+def _row4_forward():
+    c = _row("classification", 3)
+    z = forward_values(c.p, c.x1, c.x2, None)[4]
+    return z, OUTPUTS["classification"].loss(z, c.y)
+
+
+def _row4_step_variants(eta=1e-3):
+    c = _row("classification", 3)
+    out = OUTPUTS["classification"]
+    grads = chain_rule(c.p, c.x1, c.x2, c.y, out.dL_dz, None, None)
+    z = forward_values(c.p, c.x1, c.x2, None)[4]
+    s = sigmoid(z) * (1.0 - sigmoid(z))
+    return {
+        "right": tuple(v - eta * g for v, g in zip(c.p, grads)),
+        "The step goes along +gradient: θ_new = θ_old − η ∂J/∂θ": tuple(v + eta * g for v, g in zip(c.p, grads)),
+        "The σ′ factor is kept: ∂J/∂z_f = −(y − ŷ) already includes it, and σ′(110) rounds to 0, so nothing moves": (
+            tuple(v - eta * g * s for v, g in zip(c.p, grads))
+        ),
+        "The regression factor −2(y − ŷ) is used: for cross-entropy ∂J/∂z_f = −(y − ŷ)": tuple(
+            v - eta * 2 * g for v, g in zip(c.p, grads)
+        ),
+    }
+
+
 def _row4_classification():
     c = _row("classification", 3)
     z = forward_values(c.p, c.x1, c.x2, None)[4]
@@ -477,6 +519,11 @@ def _row4_classification():
 
 
 EXERCISES = {
+    "regression_mean_loss": "the mean loss L of the four regression rows at the notes' initialisation",
+    "classification_forward_row4": "classification row 4 (iq 50, cgpa 5) at the notes' initialisation: z_f and J",
+    "classification_mean_loss": "the mean J of the four classification rows at the notes' initialisation",
+    "classification_step_row4": "classification row 4 at the notes' initialisation, η = 1e-3: the nine parameters "
+    "after one step",
     "regression_forward_row2": "row 2 (iq 70, cgpa 7) at the notes' initialisation: z_11, z_12, z_f and the loss L",
     "regression_gradients_row2": "row 2 at the notes' initialisation: the nine dL/dθ in PARAM_NAMES order",
     "regression_step_row2": "row 2 at the notes' initialisation, η = 1e-5: the nine parameters after one step",
@@ -492,6 +539,18 @@ EXERCISES = {
 }
 
 _CHECKERS = {
+    "regression_mean_loss": _number_exercise(
+        ("L",), lambda: (_mean_loss("regression"),), lambda: _sum_instead_of_mean("regression")
+    ),
+    "classification_forward_row4": _number_exercise(("z_f", "J"), _row4_forward),
+    "classification_mean_loss": _number_exercise(
+        ("J",), lambda: (_mean_loss("classification"),), lambda: _sum_instead_of_mean("classification")
+    ),
+    "classification_step_row4": _number_exercise(
+        PARAM_NAMES,
+        lambda: _row4_step_variants()["right"],
+        lambda: {k: v for k, v in _row4_step_variants().items() if k != "right"},
+    ),
     "regression_forward_row2": _number_exercise(("z_11", "z_12", "z_f", "L"), _row2_forward),
     "regression_gradients_row2": _number_exercise(PARAM_NAMES, _row2_gradients, _row2_gradient_variants),
     "regression_step_row2": _number_exercise(
@@ -528,4 +587,13 @@ def check(exercise_id: str, answer, rounding: int | None = None) -> Feedback:
         return _wrong("your function recursed without end")
 
 
-_NUMBER_IDS = {"regression_forward_row2", "regression_gradients_row2", "regression_step_row2", "classification_row4"}
+_NUMBER_IDS = {
+    "regression_mean_loss",
+    "regression_forward_row2",
+    "regression_gradients_row2",
+    "regression_step_row2",
+    "classification_forward_row4",
+    "classification_mean_loss",
+    "classification_row4",
+    "classification_step_row4",
+}

@@ -250,3 +250,10 @@ def test_the_feedback_box_is_coloured_by_status():
     for status, box in boxes.items():
         assert f"exercise-{status}" in box
     assert "&lt;" in ex.Feedback(False, "<script>")._repr_html_()  # the message is escaped
+
+
+def test_mistakes_in_the_loss_and_classification_step_exercises_are_named():
+    assert "sum of the four row losses" in ex.check("regression_mean_loss", 76734).message
+    unchanged = (1, 1, 1, 1, 0, 0, 1, 1, 0)  # σ' = σ(110)(1 - σ(110)) rounds to 0: a step with it moves nothing
+    assert "σ′ factor is kept" in ex.check("classification_step_row4", unchanged).message
+    assert "inf" in ex.check("classification_forward_row4", (110, math.inf)).message
