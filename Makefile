@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 # Jupyter refuses to run as root (CI, containers) without --allow-root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: install lab test lint notebooks bench clean
+.PHONY: install lab test lint notebooks bench cheatsheet clean
 
 # JupyterLab setting for this environment: save the widgets' state with the notebook, so that a saved and reopened
 # notebook shows its panels where the learner left them (they come alive again when their cell runs).
@@ -48,6 +48,10 @@ bench: install
 	$(BIN)/python benchmarks/bench_train.py
 	$(BIN)/python benchmarks/bench_panels.py
 	$(BIN)/python benchmarks/bench_latency.py
+
+## Draw docs/cheatsheet.pdf and docs/cheatsheet.png from nbhelpers (after changing a formula; a test says when).
+cheatsheet: install
+	$(BIN)/python docs/make_cheatsheet.py
 
 clean:
 	rm -rf $(VENV)

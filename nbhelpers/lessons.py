@@ -35,7 +35,7 @@ from .network import forward, loss
 from .notation import NOTES_ORDER, UNICODE
 from .params import PARAM_NAMES, Params, as_params
 from .training import DIVERGENCE_LIMIT, History, sgd_step, train
-from .validate import check_count, check_eta, check_hidden
+from .validate import check_count, check_eta, check_hidden, check_task
 
 
 # --- Step 4 with numbers ------------------------------------------------------------------------------------
@@ -126,20 +126,23 @@ G_PRIME = {
 }
 
 
-def derivative_formulas(hidden="linear"):
+def derivative_formulas(hidden="linear", task="classification"):
     """The nine derivatives as unicode formulas in the notes' order: a list of (symbol, formula).
 
-    The hidden-layer ones gain the factor g'(z_1k) when the hidden activation is not linear.
+    Classification starts every one with ∂J/∂z_f = −(y − ŷ), regression with ∂L/∂ŷ = −2(y − ŷ). The hidden-layer
+    ones gain the factor g'(z_1k) when the hidden activation is not linear.
     """
     check_hidden(hidden)
-    d = "−(y − ŷ)"
+    check_task(task)
+    d = "−(y − ŷ)" if task == "classification" else "−2(y − ŷ)"
     rows = [("w2_11", f"{d} · o₁₁"), ("w2_21", f"{d} · o₁₂"), ("b_21", d)]
     for k, (wa, wb, b) in ((1, ("w1_11", "w1_21", "b_11")), (2, ("w1_12", "w1_22", "b_12"))):
         path = f"{d} · {UNICODE['w2_11' if k == 1 else 'w2_21']}"
         if hidden != "linear":
             path += f" · g′(z₁{'₁' if k == 1 else '₂'})"
         rows += [(wa, f"{path} · x_i1"), (wb, f"{path} · x_i2"), (b, path)]
-    return [(f"∂J/∂{UNICODE[name]}", formula) for name, formula in rows]
+    loss = "J" if task == "classification" else "L"
+    return [(f"∂{loss}/∂{UNICODE[name]}", formula) for name, formula in rows]
 
 
 # --- the hierarchy: which edges a derivative travels back along -----------------------------------------------
