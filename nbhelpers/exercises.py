@@ -35,7 +35,7 @@ from .backprop import chain_rule
 from .data import load_dataset
 from .lessons import sequential_update
 from .loss_functions import OUTPUTS
-from .network import forward_values
+from .network import forward_values, loss
 from .notation import UNICODE
 from .params import PARAM_NAMES, Params
 
@@ -216,25 +216,30 @@ def _pieces(case: Case, hidden: str) -> Pieces:
 
 
 def _deltas(task: str) -> dict[str, Callable]:
-    """δ = ∂L/∂z_f, right and wrong: name -> δ(pieces). The first is right."""
+    """δ = ∂L/∂z_f, right and wrong: name -> δ(z, y), the form ``chain_rule`` takes. The first is right."""
     if task == "regression":
         return {
-            "right": lambda s: -2.0 * (s.y - s.z),
-            "The factor 2 from the square is missing: ∂L/∂ŷ = −2(y − ŷ), since L = (y − ŷ)²": lambda s: -(s.y - s.z),
-            "The factor 2 is doubled: ∂L/∂ŷ = −2(y − ŷ), not −4(y − ŷ)": lambda s: -4.0 * (s.y - s.z),
-            "The sign is flipped: ∂L/∂ŷ = −2(y − ŷ) = 2(ŷ − y)": lambda s: 2.0 * (s.y - s.z),
-            "The sign is flipped and the factor 2 is missing: ∂L/∂ŷ = −2(y − ŷ)": lambda s: s.y - s.z,
+            "right": OUTPUTS["regression"].dL_dz,
+            "The factor 2 from the square is missing: ∂L/∂ŷ = −2(y − ŷ), since L = (y − ŷ)²": lambda z, y: -(y - z),
+            "The factor 2 is doubled: ∂L/∂ŷ = −2(y − ŷ), not −4(y − ŷ)": lambda z, y: -4.0 * (y - z),
+            "The sign is flipped: ∂L/∂ŷ = −2(y − ŷ) = 2(ŷ − y)": lambda z, y: 2.0 * (y - z),
+            "The sign is flipped and the factor 2 is missing: ∂L/∂ŷ = −2(y − ŷ)": lambda z, y: y - z,
         }
     return {
-        "right": lambda s: sigmoid(s.z) - s.y,
-        "The σ′ factor is kept: with cross-entropy ∂J/∂z_f = −(y − ŷ), because ŷ(1 − ŷ) cancels": lambda s: (
-            (sigmoid(s.z) - s.y) * sigmoid(s.z) * (1.0 - sigmoid(s.z))
+        "right": OUTPUTS["classification"].dL_dz,
+        "The σ′ factor is kept: with cross-entropy ∂J/∂z_f = −(y − ŷ), because ŷ(1 − ŷ) cancels": lambda z, y: (
+            (sigmoid(z) - y) * sigmoid(z) * (1.0 - sigmoid(z))
         ),
-        "The regression factor −2(y − ŷ) is used: for cross-entropy ∂J/∂z_f = −(y − ŷ)": lambda s: (
-            -2.0 * (s.y - sigmoid(s.z))
+        "The regression factor −2(y − ŷ) is used: for cross-entropy ∂J/∂z_f = −(y − ŷ)": lambda z, y: (
+            -2.0 * (y - sigmoid(z))
         ),
-        "The sign is flipped: ∂J/∂z_f = −(y − ŷ) = ŷ − y": lambda s: s.y - sigmoid(s.z),
+        "The sign is flipped: ∂J/∂z_f = −(y − ŷ) = ŷ − y": lambda z, y: y - sigmoid(z),
     }
+
+
+def _gradients(case: Case, dL_dz: Callable) -> tuple:
+    """The nine derivatives of the notes' network (linear hidden neurons) at ``case``, for the δ ``dL_dz``."""
+    return chain_rule(case.p, case.x1, case.x2, case.y, dL_dz, None, None)
 
 
 def _formulas(i: int, d: float, s: Pieces) -> dict[str, float]:
@@ -288,7 +293,7 @@ def _diagnose(got: list[tuple], cases: list[Case], task: str, hidden: str) -> tu
     deltas = _deltas(task)
     table = {}  # (delta name, i) -> {formula name: values over the cases}
     for dname, delta in deltas.items():
-        ds = [delta(s) for s in pieces]
+        ds = [delta(s.z, s.y) for s in pieces]
         for i in range(9):
             per_case = [_formulas(i, d, s) for d, s in zip(ds, pieces)]
             table[dname, i] = {f: [pc[f] for pc in per_case] for f in per_case[0]}
@@ -337,7 +342,7 @@ def _diagnose(got: list[tuple], cases: list[Case], task: str, hidden: str) -> tu
 def _gradient_exercise(task: str, hidden: str, seed: int):
     usage = "f(p, x1, x2, y) returning the nine derivatives in PARAM_NAMES order"
 
-    def check_answer(f) -> Feedback:
+    def check_answer(f, _rounding=None) -> Feedback:  # a function answer: no rounding
         _check_signature(f, 4, usage)
         cases = _cases(task, seed)
         got = [
@@ -356,26 +361,26 @@ def _gradient_exercise(task: str, hidden: str, seed: int):
     return check_answer
 
 
-def _right_step(case: Case, eta: float) -> tuple:
-    out = OUTPUTS["regression"]
-    grads = chain_rule(case.p, case.x1, case.x2, case.y, out.dL_dz, None, None)
-    return tuple(v - eta * g for v, g in zip(case.p, grads)), grads
-
-
-def _step_variants(case: Case, eta: float) -> dict[str, tuple]:
-    new, grads = _right_step(case, eta)
-    return {
-        "right": new,
+def _step_variants(case: Case, eta: float, task: str = "regression") -> dict[str, tuple]:
+    """One step θ − η ∂L/∂θ at ``case``, right and wrong: along +gradient, with w² already updated in the w¹
+    derivatives (regression), and with each wrong δ of ``_deltas``."""
+    deltas = _deltas(task)
+    grads = _gradients(case, deltas["right"])
+    variants = {
+        "right": tuple(v - eta * g for v, g in zip(case.p, grads)),
         "The step goes along +gradient: θ_new = θ_old − η ∂L/∂θ (against the gradient, downhill)": tuple(
             v + eta * g for v, g in zip(case.p, grads)
         ),
-        "The w¹ derivatives were taken with w² already updated: compute all nine derivatives first, then update": (
-            tuple(sequential_update(Params(*case.p), (case.x1, case.x2), case.y, eta))
-        ),
-        "The factor 2 from the square is missing in the derivatives": tuple(
-            v - eta * g / 2 for v, g in zip(case.p, grads)
-        ),
     }
+    if task == "regression":
+        sequential = sequential_update(Params(*case.p), (case.x1, case.x2), case.y, eta)
+        variants[
+            "The w¹ derivatives were taken with w² already updated: compute all nine derivatives first, then update"
+        ] = tuple(sequential)
+    for name, delta in deltas.items():
+        if name != "right":
+            variants[name] = tuple(v - eta * g for v, g in zip(case.p, _gradients(case, delta)))
+    return variants
 
 
 def _step_diagnosis(got: list[tuple], variants: list[dict[str, tuple]]) -> tuple[list[int], str]:
@@ -392,7 +397,7 @@ def _step_diagnosis(got: list[tuple], variants: list[dict[str, tuple]]) -> tuple
 def _step_exercise(seed: int):
     usage = "f(p, x1, x2, y, eta) returning the nine parameters after one SGD step (regression)"
 
-    def check_answer(f) -> Feedback:
+    def check_answer(f, _rounding=None) -> Feedback:
         _check_signature(f, 5, usage)
         cases = _cases("regression", seed)
         etas = [ETA if i < 8 else 0.05 for i in range(len(cases))]  # the notes' η on their rows, a larger one elsewhere
@@ -454,30 +459,21 @@ def _row2_forward():
 
 
 def _row2_gradients():
-    c = _row("regression", 1)
-    return chain_rule(c.p, c.x1, c.x2, c.y, OUTPUTS["regression"].dL_dz, None, None)
+    return _gradients(_row("regression", 1), OUTPUTS["regression"].dL_dz)
 
 
 def _row2_gradient_variants():
     c = _row("regression", 1)
-    s = _pieces(c, "linear")
-    out = {}
-    for dname, delta in _deltas("regression").items():
-        if dname != "right":
-            out[dname] = tuple(_formulas(i, delta(s), s)["right"] for i in range(9))
-    return out
+    return {name: _gradients(c, delta) for name, delta in _deltas("regression").items() if name != "right"}
 
 
-def _row2_step_variants():
-    c = _row("regression", 1)
-    return {k: v for k, v in _step_variants(c, ETA).items() if k != "right"}
+def _wrong_steps(task: str, row: int, eta: float) -> dict[str, tuple]:
+    return {k: v for k, v in _step_variants(_row(task, row), eta, task).items() if k != "right"}
 
 
 def _mean_loss(task):
     data = load_dataset(task)
-    out = OUTPUTS[task]
-    p = tuple(Params.notes_init())
-    return sum(out.loss(forward_values(p, x[0], x[1], None)[4], t) for x, t in zip(data.X, data.y)) / len(data.y)
+    return loss(Params.notes_init(), data.X, data.y, task)
 
 
 def _sum_instead_of_mean(task):
@@ -492,24 +488,6 @@ def _row4_forward():
     c = _row("classification", 3)
     z = forward_values(c.p, c.x1, c.x2, None)[4]
     return z, OUTPUTS["classification"].loss(z, c.y)
-
-
-def _row4_step_variants(eta=1e-3):
-    c = _row("classification", 3)
-    out = OUTPUTS["classification"]
-    grads = chain_rule(c.p, c.x1, c.x2, c.y, out.dL_dz, None, None)
-    z = forward_values(c.p, c.x1, c.x2, None)[4]
-    s = sigmoid(z) * (1.0 - sigmoid(z))
-    return {
-        "right": tuple(v - eta * g for v, g in zip(c.p, grads)),
-        "The step goes along +gradient: θ_new = θ_old − η ∂J/∂θ": tuple(v + eta * g for v, g in zip(c.p, grads)),
-        "The σ′ factor is kept: ∂J/∂z_f = −(y − ŷ) already includes it, and σ′(110) rounds to 0, so nothing moves": (
-            tuple(v - eta * g * s for v, g in zip(c.p, grads))
-        ),
-        "The regression factor −2(y − ŷ) is used: for cross-entropy ∂J/∂z_f = −(y − ŷ)": tuple(
-            v - eta * 2 * g for v, g in zip(c.p, grads)
-        ),
-    }
 
 
 def _row4_classification():
@@ -548,13 +526,15 @@ _CHECKERS = {
     ),
     "classification_step_row4": _number_exercise(
         PARAM_NAMES,
-        lambda: _row4_step_variants()["right"],
-        lambda: {k: v for k, v in _row4_step_variants().items() if k != "right"},
+        lambda: _step_variants(_row("classification", 3), 1e-3, "classification")["right"],
+        lambda: _wrong_steps("classification", 3, 1e-3),
     ),
     "regression_forward_row2": _number_exercise(("z_11", "z_12", "z_f", "L"), _row2_forward),
     "regression_gradients_row2": _number_exercise(PARAM_NAMES, _row2_gradients, _row2_gradient_variants),
     "regression_step_row2": _number_exercise(
-        PARAM_NAMES, lambda: _step_variants(_row("regression", 1), ETA)["right"], _row2_step_variants
+        PARAM_NAMES,
+        lambda: _step_variants(_row("regression", 1), ETA)["right"],
+        lambda: _wrong_steps("regression", 1, ETA),
     ),
     "classification_row4": _number_exercise(("J", "dJ_dz_f"), _row4_classification),
     "regression_gradients": _gradient_exercise("regression", "linear", seed=1),
@@ -579,21 +559,8 @@ def check(exercise_id: str, answer, rounding: int | None = None) -> Feedback:
     ):
         return _wrong(f"rounding is the number of decimals you rounded to (0 to 12), got {_describe(rounding)}")
     try:
-        checker = _CHECKERS[exercise_id]
-        return checker(answer, rounding) if exercise_id in _NUMBER_IDS else checker(answer)
+        return _CHECKERS[exercise_id](answer, rounding)
     except AnswerError as err:
         return _wrong(str(err))
     except RecursionError:
         return _wrong("your function recursed without end")
-
-
-_NUMBER_IDS = {
-    "regression_mean_loss",
-    "regression_forward_row2",
-    "regression_gradients_row2",
-    "regression_step_row2",
-    "classification_forward_row4",
-    "classification_mean_loss",
-    "classification_row4",
-    "classification_step_row4",
-}
