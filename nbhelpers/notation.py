@@ -13,7 +13,7 @@ from .params import PARAM_NAMES
 # The notes work backwards from the loss: the output neuron, then hidden neuron 1, then hidden neuron 2.
 NOTES_ORDER = ("w2_11", "w2_21", "b_21", "w1_11", "w1_21", "b_11", "w1_12", "w1_22", "b_12")
 
-_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")  # for layer numbers, and exponents (10⁻³)
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
@@ -25,17 +25,12 @@ def parts(name: str) -> tuple[str, str, str]:
 
 def unicode_symbol(name: str) -> str:
     letter, layer, sub = parts(name)
-    return letter + layer.translate(_SUPERSCRIPTS) + sub.translate(_SUBSCRIPTS)
+    return letter + layer.translate(SUPERSCRIPTS) + sub.translate(_SUBSCRIPTS)
 
 
 def latex_symbol(name: str) -> str:
     letter, layer, sub = parts(name)
     return letter + (f"^{layer}" if layer else "") + f"_{{{sub}}}"
-
-
-def subscript(digits) -> str:
-    """ "11" -> "₁₁": for the other symbols of the notes in plain text (o₁₁, z₁₂)."""
-    return str(digits).translate(_SUBSCRIPTS)
 
 
 UNICODE = {name: unicode_symbol(name) for name in PARAM_NAMES}

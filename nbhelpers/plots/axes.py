@@ -8,6 +8,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from ..data import UNITS
+from ..notation import SUPERSCRIPTS
 from .style import COLORS
 
 # Legends sit outside the axes, to the right, so they never cover a data point; an opaque, square frame.
@@ -93,9 +94,6 @@ def wipe(ax):
     ax.relim()
 
 
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
 def power_of_ten_label(value, _pos=None) -> str:
     """10², 10⁻³, −10⁴, 0: tick labels for log and symlog axes in plain unicode.
 
@@ -106,7 +104,7 @@ def power_of_ten_label(value, _pos=None) -> str:
     exponent = np.log10(abs(value))
     if abs(exponent - round(exponent)) > 1e-9:
         return ""
-    return ("−" if value < 0 else "") + "10" + str(int(round(exponent))).translate(_SUPERSCRIPT)
+    return ("−" if value < 0 else "") + "10" + str(int(round(exponent))).translate(SUPERSCRIPTS)
 
 
 def use_log_scale(ax, axis="y", **kwargs):
