@@ -35,9 +35,11 @@ from .backprop import chain_rule
 from .data import load_dataset
 from .lessons import sequential_update
 from .loss_functions import OUTPUTS
+from .matrix_form import Layers, layers_loss, random_layers
 from .network import forward_values, loss
 from .notation import UNICODE
 from .params import PARAM_NAMES, Params
+from .training import train
 
 DRAWS = 60  # random parameter/row draws a function answer is called on, besides the notes' rows
 RTOL = 1e-6  # a function answer: relative tolerance per value (floating point, not rounding)
@@ -114,6 +116,10 @@ class AnswerError(Exception):
     """An answer that cannot be read as the values asked for; the message says why, in the learner's terms."""
 
 
+class NotAnswered(Exception):
+    """A function answer that still returns the placeholder ``...``."""
+
+
 def _describe(value) -> str:
     text = repr(value)
     text = text if len(text) <= 40 else text[:37] + "..."
@@ -159,21 +165,30 @@ def _values(answer, names: tuple[str, ...], what: str) -> tuple[float, ...]:
 
 
 def _call(f, case: Case, extra=(), quiet=True):
-    """The learner's ``f(p, x1, x2, y, *extra)``, without warnings, and with what it prints swallowed when ``quiet``
-    (a learner's debugging print shows once, on the first case, not once per draw); an exception becomes an
-    AnswerError."""
+    """The learner's ``f(p, x1, x2, y, *extra)`` (see ``_run``)."""
     args = (Params(*case.p), case.x1, case.x2, case.y, *extra)
     call = f"f(p, x1={case.x1:.4g}, x2={case.x2:.4g}, y={case.y:.4g}{', eta=' + repr(extra[0]) if extra else ''})"
+    return _run(f, args, call, quiet)
+
+
+def _run(f, args: tuple, call: str, quiet=True):
+    """``f(*args)``, without warnings, and with what it prints swallowed when ``quiet`` (a learner's debugging
+    print shows once, on the first case, not once per draw); an exception becomes an AnswerError that quotes
+    ``call``, and a function that still returns the placeholder ``...`` is not answered yet."""
     sink = io.StringIO()
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
             if not quiet:
-                return f(*args)
-            with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-                return f(*args)
+                result = f(*args)
+            else:
+                with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+                    result = f(*args)
     except Exception as err:  # the learner's code: say what it raised, without a traceback
         raise AnswerError(f"your function raised {type(err).__name__}: {err} when called as {call}") from None
+    if result is ...:
+        raise NotAnswered
+    return result
 
 
 def _check_signature(f, n_args: int, usage: str) -> None:
@@ -418,6 +433,317 @@ def _step_exercise(seed: int):
     return check_answer
 
 
+# --- notebook 05: the learner's own forward pass, training loop and matrix-form backward ------------------------
+SWAPPED_W1 = (
+    "You swapped w¹₂₁ and w¹₁₂: w¹ⱼₖ goes from input j to hidden neuron k, so z₁₁ = w¹₁₁ x_i1 + w¹₂₁ x_i2 + b₁₁"
+)
+
+
+def _forward_variants(case: Case) -> dict[str, tuple]:
+    """(z_11, z_12, z_f) at ``case``, right and with the usual mistakes of a forward pass (linear hidden neurons)."""
+    w1_11, w1_21, w1_12, w1_22, b_11, b_12, w2_11, w2_21, b_21 = case.p
+    x1, x2 = case.x1, case.x2
+
+    def out(z_11, z_12, w2_2=w2_21, b=b_21):
+        return (z_11, z_12, w2_11 * z_11 + w2_2 * z_12 + b)
+
+    right = out(w1_11 * x1 + w1_21 * x2 + b_11, w1_12 * x1 + w1_22 * x2 + b_12)
+    return {
+        "right": right,
+        SWAPPED_W1: out(w1_11 * x1 + w1_12 * x2 + b_11, w1_21 * x1 + w1_22 * x2 + b_12),
+        "The hidden biases are missing: z₁ₖ = w¹₁ₖ x_i1 + w¹₂ₖ x_i2 + b₁ₖ": out(
+            w1_11 * x1 + w1_21 * x2, w1_12 * x1 + w1_22 * x2
+        ),
+        "The output bias is missing: z_f = w²₁₁ o₁₁ + w²₂₁ o₁₂ + b₂₁": out(*right[:2], b=0.0),
+        "Hidden neuron 2 uses w²₁₁ instead of w²₂₁ in z_f": out(*right[:2], w2_2=w2_11),
+    }
+
+
+def _forward_exercise(seed: int):
+    usage = "f(p, x1, x2) returning z_11, z_12 and z_f"
+    names = ("z_11", "z_12", "z_f")
+
+    def check_answer(f, _rounding=None) -> Feedback:
+        _check_signature(f, 3, usage)
+        cases = _cases("regression", seed)
+        got = [
+            _values(
+                _run(f, (Params(*c.p), c.x1, c.x2), f"f(p, x1={c.x1:.4g}, x2={c.x2:.4g})", k > 0),
+                names,
+                "what your function returns",
+            )
+            for k, c in enumerate(cases)
+        ]
+        variants = [_forward_variants(c) for c in cases]
+        scale = max(1.0, *(abs(v) for var in variants for v in var["right"]))
+        off = [i for i in range(3) if not all(_close(g[i], v["right"][i], scale) for g, v in zip(got, variants))]
+        if not off:
+            return Feedback(True, f"Right: z_11, z_12 and z_f match on {len(cases)} rows and parameter settings.")
+        lines = [f"Not yet: {', '.join(names[i] for i in off)} {'is' if len(off) == 1 else 'are'} off."]
+        for name in variants[0]:
+            if name != "right" and all(
+                _close(g[i], v[name][i], scale) for g, v in zip(got, variants) for i in range(3)
+            ):
+                lines.append(name + ".")
+                break
+        else:
+            c, want = cases[0], variants[0]["right"]
+            lines.append(
+                f"At the notes' first row (x_i1 = {c.x1:g}, x_i2 = {c.x2:g}) and initialisation you return "
+                + ", ".join(f"{names[i]} = {got[0][i]:.6g}" for i in off)
+                + "; the forward pass gives "
+                + ", ".join(f"{names[i]} = {want[i]:.6g}" for i in off)
+                + "."
+            )
+        return _wrong("\n".join(lines))
+
+    return check_answer
+
+
+def _train_runs(seed: int) -> list[tuple]:
+    """The runs a training loop is checked on: (X, y, p, eta, epochs), none of which diverges."""
+    data = load_dataset("regression")
+    rng = np.random.default_rng(seed)
+    X_std = (data.X - data.X.mean(axis=0)) / data.X.std(axis=0)
+    X_rand = rng.normal(0.0, 1.0, (6, 2))
+    y_rand = X_rand @ np.array([1.5, -0.5]) + rng.normal(0.0, 0.3, 6)
+    return [
+        (data.X, data.y, Params.notes_init(), ETA, 8),
+        (X_std, data.y, Params(*rng.normal(0.0, 0.5, 9)), 0.02, 12),
+        (X_rand, y_rand, Params(*rng.normal(0.0, 0.5, 9)), 0.03, 10),
+    ]
+
+
+def _loop_variants(X, y, p, eta, epochs) -> dict[str, list]:
+    """The mean loss before training and after each epoch: right (per-sample, rows in order, all nine derivatives
+    from one forward pass) and with the usual mistakes of a training loop."""
+    rows = [(float(a), float(b), float(t)) for (a, b), t in zip(X, y)]
+    delta = OUTPUTS["regression"].dL_dz
+
+    def step(q, x1, x2, t, sign=1.0):
+        return tuple(v - sign * eta * g for v, g in zip(q, chain_rule(q, x1, x2, t, delta, None, None)))
+
+    def sequential(q, x1, x2, t):
+        return tuple(sequential_update(Params(*q), (x1, x2), t, eta))
+
+    def batch(q):
+        grads = [chain_rule(q, x1, x2, t, delta, None, None) for x1, x2, t in rows]
+        return tuple(v - eta * sum(g[i] for g in grads) / len(rows) for i, v in enumerate(q))
+
+    def row_losses(q):
+        return [OUTPUTS["regression"].loss(forward_values(q, x1, x2, None)[4], t) for x1, x2, t in rows]
+
+    def run(update, record=lambda q: float(np.mean(row_losses(q))), per_epoch=True):
+        q = tuple(p)
+        out = [record(q)]
+        for _ in range(epochs):
+            if per_epoch:
+                for x1, x2, t in rows:
+                    q = update(q, x1, x2, t)
+            else:
+                q = update(q)
+            out.append(record(q))
+        return out
+
+    return {
+        "right": run(step),
+        "The w¹ derivatives were taken with w² already updated: compute all nine derivatives first, then update": run(
+            sequential
+        ),
+        "This is full-batch gradient descent (one step per epoch along the mean gradient); the exercise asks for "
+        "per-sample updates, one step per row": run(batch, per_epoch=False),
+        "That is the sum of the row losses; record their mean": run(step, lambda q: float(np.sum(row_losses(q)))),
+        "That is the last row's loss; record the mean loss over all rows": run(step, lambda q: row_losses(q)[-1]),
+        "The step goes along +gradient: θ_new = θ_old − η ∂L/∂θ": run(lambda q, *r: step(q, *r, sign=-1.0)),
+    }
+
+
+def _loop_exercise(seed: int):
+    usage = "f(X, y, p, eta, epochs) returning the mean loss before training and after each epoch (epochs + 1 numbers)"
+
+    def check_answer(f, _rounding=None) -> Feedback:
+        _check_signature(f, 5, usage)
+        runs = _train_runs(seed)
+        reference = []
+        for k, (X, y, p, eta, epochs) in enumerate(runs):
+            history = train(X, y, "regression", p, eta, epochs)
+            want = [float(v) for v in history.losses]
+            call = f"f(X ({len(X)} rows), y, p, eta={eta:g}, epochs={epochs})"
+            result = _run(f, (X.copy(), y.copy(), p, eta, epochs), call, quiet=k > 0)
+            n = len(result) if hasattr(result, "__len__") and not isinstance(result, (str, bytes, Mapping)) else None
+            if n == epochs:
+                return _wrong(
+                    f"Your function returns {epochs} losses for {call}; expected {epochs + 1}: the mean loss before "
+                    "any update first, then one after each epoch (nb.train's history.losses has the same layout)."
+                )
+            if n is not None and n in (epochs * len(X), epochs * len(X) + 1):
+                return _wrong(
+                    f"Your function returns {n} losses for {call}: one per row update. Record one per epoch: the "
+                    f"mean loss over all {len(X)} rows before training and after each pass through them."
+                )
+            names = tuple(f"epoch {e}" for e in range(epochs + 1))
+            try:
+                got = _values(result, names, f"what your function returns for {call}")
+            except AnswerError as err:
+                if "finite" in str(err):
+                    return _wrong(
+                        f"Your losses for {call} overflow to inf or nan: the training diverged where nb.train "
+                        f"ends at {want[-1]:.6g}. Check the sign of the step: θ_new = θ_old − η ∂L/∂θ."
+                    )
+                raise
+            reference.append((got, want, _loop_variants(X, y, p, eta, epochs), call))
+        bad = [(got, want, variants, call) for got, want, variants, call in reference if not _all_close(got, want)]
+        if not bad:
+            return Feedback(
+                True,
+                f"Right: your losses match nb.train's history on {len(runs)} runs (the notes' data and η, "
+                "standardised inputs, and a random data set).",
+            )
+        got, want, variants, call = bad[0]
+        first = next(e for e, (a, b) in enumerate(zip(got, want)) if not _close(a, b, 1.0))
+        lines = [
+            f"Not yet: for {call} your loss at epoch {first} is {got[first]:.6g}; nb.train's history has "
+            f"{want[first]:.6g}."
+        ]
+        for name in variants:
+            if name != "right" and all(_all_close(g, v[name]) for g, _, v, _ in reference):
+                lines.append(name + ".")
+                break
+        else:
+            if first == 0:
+                lines.append("Epoch 0 is the mean loss of the starting parameters, before any update.")
+        return _wrong("\n".join(lines))
+
+    return check_answer
+
+
+def _all_close(a, b) -> bool:
+    return len(a) == len(b) and all(_close(u, v, 1.0) for u, v in zip(a, b))
+
+
+def _layer_variants(layers: Layers, x, y) -> dict[str, Layers]:
+    """The gradients of a 2-m-1 network with tanh hidden neurons (regression), right and with the usual mistakes
+    of the matrix form."""
+    W1, b1, W2, b2 = layers
+    z1 = W1 @ x + b1
+    o1 = np.tanh(z1)
+    e = y - (W2 @ o1 + b2)  # y − ŷ, shape (1,)
+
+    def grads(delta2, g_prime, transpose=False):
+        delta1 = (W2.T @ delta2) * g_prime
+        dW1 = np.outer(delta1, x)
+        return Layers(dW1.T if transpose else dW1, delta1, np.outer(delta2, o1), delta2)
+
+    right = -2.0 * e
+    return {
+        "right": grads(right, 1.0 - o1**2),
+        "The factor 2 from the square is missing: δ² = ∂L/∂z_f = −2(y − ŷ)": grads(-e, 1.0 - o1**2),
+        "The sign is flipped: δ² = ∂L/∂z_f = −2(y − ŷ) = 2(ŷ − y)": grads(2.0 * e, 1.0 - o1**2),
+        "The factor g′(z¹) is missing: δ¹ = (W²ᵀ δ²) ⊙ g′(z¹)": grads(right, np.ones_like(o1)),
+        "g′ is computed from z: for tanh, g′(z) = 1 − tanh(z)² = 1 − o², not 1 − z²": grads(right, 1.0 - z1**2),
+        "g(z) is used where g′(z) belongs: for tanh, g′(z) = 1 − o²": grads(right, o1),
+        "∂L/∂W¹ is transposed: ∂L/∂W¹ = δ¹ xᵀ, whose row k holds the weights entering hidden neuron k": grads(
+            right, 1.0 - o1**2, transpose=True
+        ),
+    }
+
+
+def _central_differences(layers: Layers, x, y, h=1e-6) -> Layers:
+    """∂L/∂θ for every entry of every array, by central differences of the loss (independent of any backward)."""
+    out = []
+    for a, array in enumerate(layers):
+        grad = np.zeros_like(array)
+        for index in np.ndindex(array.shape):
+            step = h * max(1.0, abs(array[index]))
+            values = []
+            for sign in (1.0, -1.0):
+                moved = [arr.copy() for arr in layers]
+                moved[a][index] += sign * step
+                values.append(layers_loss(Layers(*moved), x, y, "regression", "tanh"))
+            grad[index] = (values[0] - values[1]) / (2 * step)
+        out.append(grad)
+    return Layers(*out)
+
+
+_LAYER_NAMES = ("dW1", "db1", "dW2", "db2")
+
+
+def _layer_arrays(result, layers: Layers, call: str) -> Layers:
+    """The learner's four gradient arrays, checked against the shapes of W1 (m, 2), b1 (m,), W2 (1, m), b2 (1,)."""
+    if result is None or isinstance(result, (str, bytes, Mapping)) or not hasattr(result, "__len__"):
+        raise AnswerError(f"your function returns {_describe(result)} for {call}; expected four arrays {_LAYER_NAMES}")
+    if len(result) != 4:
+        raise AnswerError(f"your function returns {len(result)} values for {call}; expected four: dW1, db1, dW2, db2")
+    arrays = []
+    for name, value, like in zip(_LAYER_NAMES, result, layers):
+        try:
+            array = np.asarray(value, dtype=float)
+        except (TypeError, ValueError):
+            raise AnswerError(f"{name} is {_describe(value)} for {call}, not an array of numbers") from None
+        m = layers.width
+        if name == "dW1" and array.shape == (2, m) and m != 2:
+            raise AnswerError(
+                f"dW1 has shape (2, {m}) for {call}: it is transposed. ∂L/∂W¹ = δ¹ xᵀ has W1's shape ({m}, 2): "
+                "row k holds the derivatives of the weights entering hidden neuron k"
+            )
+        if array.size != like.size or (name == "dW1" and array.shape != like.shape):
+            raise AnswerError(
+                f"{name} has shape {array.shape} for {call}; it must have the shape of {name[1:]}: {like.shape}"
+            )
+        if not np.all(np.isfinite(array)):
+            raise AnswerError(f"{name} holds inf or nan for {call}; every derivative here is finite")
+        arrays.append(array.reshape(like.shape))
+    return Layers(*arrays)
+
+
+WIDTHS = (1, 2, 3, 5, 8)  # the widths a matrix-form backward is checked at
+
+
+def _layers_exercise(seed: int):
+    usage = "f(W1, b1, W2, b2, x, y) returning dW1, db1, dW2, db2"
+
+    def check_answer(f, _rounding=None) -> Feedback:
+        _check_signature(f, 6, usage)
+        rng = np.random.default_rng(seed)
+        cases = []
+        for k in range(DRAWS):
+            layers = random_layers(WIDTHS[k % len(WIDTHS)], rng)
+            cases.append((layers, rng.uniform(-2.0, 2.0, 2), float(rng.normal(0.0, 2.0))))
+        got = []
+        for k, (layers, x, y) in enumerate(cases):
+            call = f"f(W1, b1, W2, b2, x, y) with {layers.width} hidden neuron{'s' if layers.width > 1 else ''}"
+            args = (*(a.copy() for a in layers), x.copy(), y)
+            got.append(_layer_arrays(_run(f, args, call, quiet=k > 0), layers, call))
+        want = [_central_differences(*case) for case in cases]
+
+        def matches(arrays, reference, a):
+            return all(
+                np.allclose(g[a], r[a], rtol=1e-5, atol=1e-7 * max(1.0, np.abs(r[a]).max()))
+                for g, r in zip(arrays, reference)
+            )
+
+        off = [a for a in range(4) if not matches(got, want, a)]
+        if not off:
+            return Feedback(
+                True,
+                f"Right: dW1, db1, dW2 and db2 match central differences on {len(cases)} networks of "
+                f"{', '.join(map(str, WIDTHS))} hidden neurons.",
+            )
+        lines = [f"Not yet: {', '.join(_LAYER_NAMES[a] for a in off)} {'is' if len(off) == 1 else 'are'} off."]
+        variants = [_layer_variants(*case) for case in cases]
+        for name in variants[0]:
+            if name != "right" and all(matches(got, [v[name] for v in variants], a) for a in range(4)):
+                lines.append(name + ".")
+                break
+        else:
+            lines.append(
+                "Not a mistake I recognise: compare each line with δ¹ = (W²ᵀ δ²) ⊙ g′(z¹) and the table above."
+            )
+        return _wrong("\n".join(lines))
+
+    return check_answer
+
+
 # number exercises: a hand calculation on one row
 def _row(task: str, i: int) -> Case:
     data = load_dataset(task)
@@ -514,6 +840,11 @@ EXERCISES = {
     "neurons",
     "sgd_step": "a function f(p, x1, x2, y, eta) returning the nine parameters after one per-sample SGD step "
     "(regression)",
+    "forward": "a function f(p, x1, x2) returning z_11, z_12 and z_f of the notes' regression network",
+    "training_loop": "a function f(X, y, p, eta, epochs) returning the mean loss before training and after each "
+    "epoch of per-sample updates (regression), as nb.train's history.losses",
+    "backward_layers": "a function f(W1, b1, W2, b2, x, y) returning dW1, db1, dW2, db2 of a network with m tanh "
+    "hidden neurons (regression), for any m",
 }
 
 _CHECKERS = {
@@ -541,6 +872,9 @@ _CHECKERS = {
     "classification_gradients": _gradient_exercise("classification", "linear", seed=2),
     "tanh_gradients": _gradient_exercise("regression", "tanh", seed=3),
     "sgd_step": _step_exercise(seed=4),
+    "forward": _forward_exercise(seed=5),
+    "training_loop": _loop_exercise(seed=6),
+    "backward_layers": _layers_exercise(seed=7),
 }
 
 
@@ -560,6 +894,8 @@ def check(exercise_id: str, answer, rounding: int | None = None) -> Feedback:
         return _wrong(f"rounding is the number of decimals you rounded to (0 to 12), got {_describe(rounding)}")
     try:
         return _CHECKERS[exercise_id](answer, rounding)
+    except NotAnswered:
+        return Feedback(False, f"Not answered yet: your function still returns ... ({EXERCISES[exercise_id]}).", False)
     except AnswerError as err:
         return _wrong(str(err))
     except RecursionError:

@@ -26,6 +26,7 @@ LAYERS = {
     "network": 2,
     "backprop": 2,
     "training": 2,
+    "matrix_form": 2,
     "lessons": 3,
     "exercises": 3,
     "plots": 4,
