@@ -74,3 +74,52 @@ def test_exercise_cell(notebook, exercise_id, text, source, cell):
 def test_a_wrong_answer_in_a_notebook_cell_is_named():
     feedback = ex.check("regression_gradients_row2", tuple(g / 2 for g in ROW2))
     assert not feedback.correct and "factor 2 from the square is missing" in feedback.message
+
+
+# --- notebook 05: the learner writes functions ----------------------------------------------------------------------
+NOTEBOOK_05 = Path(__file__).resolve().parent.parent / "notebooks" / "05_backprop_yourself.ipynb"
+FUNCTION_CELL = re.compile(r'^def (\w+)\((.*)\):\n    # your code: .+\n    return \.\.\.\n\n\ncheck\("(\w+)", \1\)$')
+IDS_05 = ["forward", "regression_gradients", "classification_gradients", "sgd_step", "training_loop", "backward_layers"]
+
+
+def exercises_05():
+    """(exercise id, function name, the markdown before the cell, the cell) for each exercise of notebook 05."""
+    cells = json.loads(NOTEBOOK_05.read_text(encoding="utf-8"))["cells"]
+    found = []
+    for before, cell in zip(cells, cells[1:]):
+        source = "".join(cell["source"])
+        if cell["cell_type"] == "code" and "check(" in source:
+            match = FUNCTION_CELL.match(source)
+            assert match, f"an exercise cell of 05 reads {source!r}"
+            found.append((match.group(3), match.group(1), "".join(before["source"]), cell))
+    return found
+
+
+def test_notebook_05_has_the_six_exercises_in_order_committed_unanswered():
+    found = exercises_05()
+    assert [f[0] for f in found] == IDS_05
+    for exercise_id, _, text, cell in found:
+        hints = re.findall(r"<details><summary>Hint \d</summary>", text)
+        assert 1 <= len(hints) <= 3 and text.count("<summary>Solution</summary>") == 1, exercise_id
+        shown = "".join("".join(o.get("data", {}).get("text/plain", "")) for o in cell["outputs"])
+        assert shown.startswith("[not answered]") and "still returns ..." in shown, (exercise_id, shown)
+
+
+def test_notebook_05_solutions_pass_in_order_and_a_planted_slip_fails():
+    """Each solution, run after the ones before it (they call each other, as a learner's would), passes its check."""
+    import numpy as np
+
+    import nbhelpers as nb
+
+    namespace = {"np": np, "nb": nb, "check": ex.check}
+    for exercise_id, name, text, _ in exercises_05():
+        (solution,) = re.findall(r"```python\n(.*?)```", text.split("<summary>Solution</summary>", 1)[1], re.S)
+        exec(solution, namespace)
+        feedback = ex.check(exercise_id, namespace[name])
+        assert feedback.correct, (exercise_id, feedback.message)
+    # a slip planted in the forward pass (w¹₁₂ for w¹₂₁ in z_11): the gradients built on it fail too
+    slipped = "z_11 = p.w1_11 * x1 + p.w1_12 * x2 + p.b_11"
+    (forward_solution,) = re.findall(r"```python\n(.*?)```", exercises_05()[0][2].split("Solution", 1)[1], re.S)
+    exec(forward_solution.replace("z_11 = p.w1_11 * x1 + p.w1_21 * x2 + p.b_11", slipped), namespace)
+    for exercise_id, name in [("forward", "forward_pass"), ("regression_gradients", "regression_gradients")]:
+        assert not ex.check(exercise_id, namespace[name]).correct, exercise_id
