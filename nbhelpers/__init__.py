@@ -25,7 +25,8 @@ layers, each of which imports only from itself and the layers before it in this 
 1. data and parameters: ``params``, ``notation`` (the symbol tables), ``validate``, ``data``
 2. the network math: ``activations``, ``loss_functions``, ``arguments``, ``network``, ``backprop``, ``training``,
    ``matrix_form`` (the same network with any number of hidden neurons, as matrices)
-3. computations for the lessons: ``lessons``, and ``exercises`` (the checker of a learner's answers)
+3. computations for the lessons: ``lessons``, ``landscape`` (the loss over a grid of two parameters), and
+   ``exercises`` (the checker of a learner's answers)
 4. pictures and tables: ``plots`` (a package), ``tables``
 5. widget panels: ``panels`` (a package; the only importer of ipywidgets)
 """

@@ -32,7 +32,7 @@ import numpy as np
 
 from .activations import ACTIVATIONS, sigmoid
 from .backprop import chain_rule
-from .data import load_dataset
+from .data import load_dataset, standardise
 from .lessons import sequential_update
 from .loss_functions import OUTPUTS
 from .matrix_form import Layers, layers_loss, random_layers
@@ -504,7 +504,7 @@ def _train_runs(seed: int) -> list[tuple]:
     """The runs a training loop is checked on: (X, y, p, eta, epochs), none of which diverges."""
     data = load_dataset("regression")
     rng = np.random.default_rng(seed)
-    X_std = (data.X - data.X.mean(axis=0)) / data.X.std(axis=0)
+    X_std = standardise(data.X)
     X_rand = rng.normal(0.0, 1.0, (6, 2))
     y_rand = X_rand @ np.array([1.5, -0.5]) + rng.normal(0.0, 0.3, 6)
     return [
