@@ -28,6 +28,7 @@ LAYERS = {
     "training": 2,
     "matrix_form": 2,
     "lessons": 3,
+    "playground": 3,
     "landscape": 3,
     "exercises": 3,
     "plots": 4,

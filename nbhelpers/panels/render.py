@@ -1,19 +1,20 @@
 """Render a panel's figure to PNG quickly: redraw only the data when the axes frames have not changed.
 
-Drawing text is most of the cost of a matplotlib figure (tick labels, axis labels), and a slider move rarely
-changes it. So the renderer keeps a picture of the *frames* (axes backgrounds, spines, ticks, tick labels, axis
-labels) and, while their signature (size, limits, scales, ticks, labels) stays the same, restores that picture
-and draws only the data on top (lines, markers, bars, images, contours, titles, texts, legends): the classic
-blitting technique, on an off-screen Agg canvas. When some axes' frames change and the others' do not (say the
-loss axis moves a decade while the fit's stays), it clears the changed frames' regions and draws only those
-frames again, provided no region touches another frame; otherwise it draws every frame again. The picture is
-always the one a fresh panel shows at the same values (a test compares them pixel for pixel); it differs from a
-plain full draw only in stacking: the data is always drawn above the grid.
+Drawing text is most of the cost of a matplotlib figure (tick labels, axis labels), and a slider move rarely changes
+it. So the renderer keeps a picture of the *frames* (axes backgrounds, spines, ticks, tick labels, axis labels, and
+any artist a plot marks as part of the frame with ``gid="frame"``: a diagram's nodes and names) and, while their
+signature (size, limits, scales, ticks, labels, those artists' texts and places) stays the same, restores that
+picture and draws only the data on top (lines, markers, bars, images, contours, titles, texts, legends): the classic
+blitting technique, on an off-screen Agg canvas. When some axes' frames change and the others' do not (say the loss
+axis moves a decade while the fit's stays), it clears the changed frames' regions and draws only those frames again,
+provided no region touches another frame; otherwise it draws every frame again. The picture is always the one a
+fresh panel shows at the same values (a test compares them pixel for pixel); it differs from a plain full draw only
+in stacking: the data is always drawn above the grid.
 
 A legend outside every axes (``plots.LEGEND`` puts them in the margin) covers only the figure's background, which
-never changes: its pixels depend only on its own content and place, so the renderer keeps them and pastes them
-back, border included, while the legend's texts, handles and place are unchanged, instead of drawing its text
-again (a third of the data's drawing time). A legend inside an axes is always drawn.
+never changes: its pixels depend only on its own content and place, so the renderer keeps them and pastes them back,
+border included, while the legend's texts, handles and place are unchanged, instead of drawing its text again (a
+third of the data's drawing time). A legend inside an axes is always drawn.
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgba
 from matplotlib.legend import Legend
-from matplotlib.patches import BoxStyle
+from matplotlib.patches import BoxStyle, Circle
 from matplotlib.spines import Spine
+from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 from PIL import Image
 
@@ -42,8 +44,39 @@ def title_artists(ax) -> tuple:
     return ax.title, ax._left_title, ax._right_title
 
 
+FRAME_GID = "frame"  # an artist with this gid is drawn with the frame: it is cached with it while it is unchanged
+
+
 def _is_frame(artist, ax) -> bool:
-    return artist is ax.patch or isinstance(artist, (Axis, Spine))
+    return artist is ax.patch or isinstance(artist, (Axis, Spine)) or artist.get_gid() == FRAME_GID
+
+
+def _static_key(artist):
+    """What a frame artist's pixels depend on. An artist of an unknown kind gets its identity: a new one is then
+    always a change (the frame is drawn again: correct, only slower)."""
+    if isinstance(artist, Text):
+        return (
+            "text",
+            artist.get_text(),
+            artist.get_position(),
+            artist.get_color(),
+            artist.get_fontsize(),
+            artist.get_ha(),
+            artist.get_va(),
+            artist.get_fontweight(),
+            artist.get_visible(),
+        )
+    if isinstance(artist, Legend):
+        return (
+            "legend",
+            tuple(t.get_text() for t in artist.texts),
+            _legend_key(artist)[1],
+            artist._loc,
+            artist.get_bbox_to_anchor().bounds,
+        )
+    if isinstance(artist, Circle):
+        return ("circle", artist.center, artist.radius, artist.get_facecolor(), artist.get_edgecolor())
+    return ("artist", id(artist))
 
 
 def data_artists(ax):
@@ -67,6 +100,7 @@ def axes_signature(ax):
         tuple(ax.get_yticks()),
         tuple(t.get_text() for t in ax.get_xticklabels()),
         tuple(t.get_text() for t in ax.get_yticklabels()),
+        tuple(_static_key(a) for a in ax.get_children() if a.get_gid() == FRAME_GID),
     )
 
 
@@ -76,8 +110,10 @@ def frame_signature(fig):
 
 
 def frame_box(ax, renderer) -> Bbox:
-    """Where ``ax``'s frame draws: its area, ticks, tick labels and axis labels (not its title, not its data)."""
+    """Where ``ax``'s frame draws: its area, ticks, tick labels, axis labels and frame artists (not its title, not
+    its data)."""
     boxes = [ax.bbox] + [b for b in (ax.xaxis.get_tightbbox(renderer), ax.yaxis.get_tightbbox(renderer)) if b]
+    boxes += [a.get_window_extent(renderer) for a in ax.get_children() if a.get_gid() == FRAME_GID]
     return Bbox.union(boxes).padded(3)
 
 

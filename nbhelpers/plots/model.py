@@ -227,3 +227,13 @@ def plot_boundary_gallery(draws, data, scaler=None, axes=None):
         out.append({**drawn, "residual": r})
     _tiles_legend(axes)
     return out
+
+
+def mark_row(ax, data, row, label=None):
+    """A ring around one row's point in ``draw_model``'s picture: (iq, target) for a fit, (iq, cgpa) for a
+    boundary."""
+    x = float(data.X[row, 0])
+    y = float(data.y[row]) if data.task == "regression" else float(data.X[row, 1])
+    return ax.scatter(
+        [x], [y], s=520, facecolors="none", edgecolors="k", linewidths=2.5, zorder=6, label=label or f"row {row + 1}"
+    )

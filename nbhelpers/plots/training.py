@@ -154,3 +154,26 @@ def plot_symmetry(history: History, title, ax=None, names=("w1_11", "w1_12")):
     ax.set_title(f"{title}\nlargest |{UNICODE[names[0]]} − {UNICODE[names[1]]}| = {gap:.3g}")
     ax.set_ylabel("weight value")
     return {"lines": lines, "gap": gap, "symbols": [MATHTEXT[n] for n in names]}
+
+
+def plot_update_curve(updates, losses, n_rows, ax=None, task="regression", eta=None, message=None):
+    """The mean loss after each action of a step-by-step run (``updates``: per-sample updates so far), on a log
+    scale, with the epochs marked on top; ``message`` (why training stopped) is written over it."""
+    ax = axes_or_new(ax)
+    updates, losses = np.asarray(updates, dtype=float), np.asarray(losses, dtype=float)
+    ok = np.isfinite(losses) & (losses <= 1e12)
+    (line,) = ax.plot(updates[ok], losses[ok], marker="o" if ok.sum() <= 30 else None, color=COLORS["out"])
+    (now,) = ax.plot(updates[ok][-1:], losses[ok][-1:], "*", color=COLORS["bad"], ms=16, zorder=4)
+    last = float(updates.max()) if updates.size else 0.0
+    ax.set_xlim(0, round_up(max(last, n_rows)))
+    shown = losses[ok]
+    if shown.size and (shown > 0).all():
+        use_log_scale(ax)
+        ax.set_ylim(*nice_limits(shown.min(), shown.max(), log=True))
+    L = "L" if task == "regression" else "J"
+    ax.set_xlabel(f"updates (one per row; an epoch is {n_rows})")
+    ax.set_ylabel(f"mean loss {L}" + (" (log scale)" if ax.get_yscale() == "log" else ""))
+    title = f"mean {L} = {shown[-1]:.4g} after {int(last)} updates" if shown.size else f"mean {L}"
+    ax.set_title(title + (f"\n(epoch {last / n_rows:.3g}, η = {eta:.2g})" if eta is not None else ""))
+    text = say(ax, message) if message else None
+    return {"line": line, "now": now, "message": text}

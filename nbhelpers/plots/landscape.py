@@ -1,0 +1,58 @@
+"""The loss landscape of two parameters (``landscape.loss_surface``) as a filled contour, with the path the two
+parameters took during training drawn on it."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.colors import LogNorm
+
+from ..landscape import Surface
+from ..notation import MATHTEXT
+from .axes import axes_or_new
+from .style import COLORS
+
+PROJECTION_NOTE = (
+    "the other seven parameters are held where they are now; in training they move too,\n"
+    "so the path is a projection, and it can cross the contours uphill"
+)
+
+
+def plot_landscape(surface: Surface, path_a=(), path_b=(), ax=None, levels=14, note=True):
+    """The mean loss over ``surface.a`` × ``surface.b`` (the other seven held), and the path (``path_a``,
+    ``path_b``) of the two during training, from its start (a white circle) to now (a star).
+
+    The colours follow the logarithm of the loss when it spans more than two decades, so the valley shows.
+    """
+    ax = axes_or_new(ax, figsize=(7, 5.5))
+    losses = np.asarray(surface.losses, dtype=float)
+    finite = losses[np.isfinite(losses)]
+    drawn = {"contour": None, "path": None, "start": None, "now": None, "note": None}
+    if finite.size:
+        low, high = float(finite.min()), float(finite.max())
+        shown = np.where(np.isfinite(losses), losses, high)
+        if low > 0 and high / low > 100:
+            bounds = np.geomspace(low, high * (1 + 1e-9), levels)
+            drawn["contour"] = ax.contourf(
+                surface.a_values, surface.b_values, shown, levels=bounds, norm=LogNorm(low, high), cmap="viridis"
+            )
+        elif high > low:
+            bounds = np.linspace(low, high * (1 + 1e-12) + 1e-300, levels)
+            drawn["contour"] = ax.contourf(surface.a_values, surface.b_values, shown, levels=bounds, cmap="viridis")
+    a, b = np.asarray(path_a, dtype=float), np.asarray(path_b, dtype=float)
+    ok = np.isfinite(a) & np.isfinite(b)
+    a, b = a[ok], b[ok]
+    if a.size:
+        (drawn["path"],) = ax.plot(a, b, "-", color="white", lw=2.2, label="path so far")
+        (drawn["start"],) = ax.plot(a[:1], b[:1], "o", color="white", mec="k", ms=10, label="start")
+        (drawn["now"],) = ax.plot(a[-1:], b[-1:], "*", color=COLORS["bad"], mec="white", ms=18, label="now")
+    ax.set_xlim(surface.a_values[0], surface.a_values[-1])
+    ax.set_ylim(surface.b_values[0], surface.b_values[-1])
+    ax.set_xlabel(MATHTEXT[surface.a])
+    ax.set_ylabel(MATHTEXT[surface.b])
+    ax.set_title(f"mean loss over {MATHTEXT[surface.a]} and {MATHTEXT[surface.b]}\n(darker: lower)")
+    if note:
+        drawn["note"] = ax.text(
+            0.5, -0.2, PROJECTION_NOTE, transform=ax.transAxes, ha="center", va="top", fontsize=11, color="#444444"
+        )
+        drawn["note"].set_gid("frame")  # it never changes: a panel's renderer keeps it with the axes frame
+    return drawn
