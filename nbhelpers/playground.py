@@ -15,12 +15,14 @@ import numpy as np
 
 from .backprop import gradients
 from .data import Dataset, scaled_inputs
+from .landscape import Surface, loss_surface
 from .network import Forward, forward, loss
 from .params import PARAM_NAMES, Params, as_params
 from .training import DIVERGENCE_LIMIT, sgd_step, train
 from .validate import check_eta, check_hidden
 
 MAX_RECORDS = 20_000  # points kept for the loss curve and the path; older ones are thinned to every other one
+LANDSCAPE_ROWS = 500  # a larger data set's landscape is the mean loss over a seeded sample of this many rows
 
 
 class StepRecord(NamedTuple):
@@ -172,3 +174,16 @@ def _within(params: Params) -> bool:
 
 def _say(value: float) -> str:
     return f"{value:.3g}" if math.isfinite(value) else str(value)
+
+
+def state_surface(state: Playground, a: str, b: str, a_values, b_values, max_rows: int | None = None):
+    """(the loss landscape of ``state`` over ``a`` × ``b``: the other seven at their current values; the number of
+    rows it averages: all, or a seeded sample of ``max_rows`` for a larger data set)."""
+    X, y = state.X, state.data.y
+    max_rows = LANDSCAPE_ROWS if max_rows is None else max_rows
+    if len(y) > max_rows:
+        pick = np.random.default_rng(0).choice(len(y), max_rows, replace=False)
+        X, y = X[pick], y[pick]
+    with np.errstate(all="ignore"):
+        surface: Surface = loss_surface(state.params, X, y, state.task, a, b, a_values, b_values, state.hidden)
+    return surface, len(y)

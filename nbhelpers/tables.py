@@ -14,8 +14,8 @@ import numpy as np
 from .lessons import G_PRIME, derivative_formulas
 from .loss_functions import naive_cross_entropy
 from .network import forward, losses
-from .notation import LATEX
-from .params import as_params
+from .notation import LATEX, NOTES_ORDER, UNICODE
+from .params import PARAM_NAMES, as_params
 
 # Cell padding and right-aligned numbers; inline (as a <style> scoped by class) so it works in a widget too.
 TABLE_CSS = (
@@ -168,6 +168,29 @@ def step_table_html(rows, eta) -> str:
         for r in rows
     ]
     return html_table(headers, body)
+
+
+def step_record_html(record, eta, task="regression") -> str:
+    """What one playground Step did (a ``playground.StepRecord``): the row, its loss before and after, and the
+    nine parameters before, their derivatives on the row, and after, in the notes' order."""
+    rows = [
+        {
+            "symbol": UNICODE[name],
+            "before": record.before[i],
+            "grad": record.grads[i],
+            "change": record.after[i] - record.before[i],
+            "after": record.after[i],
+            "task": task,
+        }
+        for name in NOTES_ORDER
+        for i in [PARAM_NAMES.index(name)]
+    ]
+    L = "L" if task == "regression" else "J"
+    head = (
+        f"<b>Step on row {record.row + 1}</b>: the row's loss {L} went from {record.loss_before:.6g} to "
+        f"{record.loss_after:.6g}"
+    )
+    return f"<div class='step-table'>{head}{step_table_html(rows, eta)}</div>"
 
 
 def formula_box_html(hidden="linear") -> str:

@@ -14,7 +14,7 @@ import reference as ref
 from PIL import Image
 
 import nbhelpers as nb
-from nbhelpers.panels import playground as pp
+from nbhelpers import playground
 from nbhelpers.panels.playground import CHOICES, PlaygroundPanel
 
 
@@ -243,7 +243,7 @@ def test_a_bad_file_is_named_and_nothing_is_lost(kind, trained, quiet):
 
 
 def test_landscape_grid_is_sampled_for_a_large_file(monkeypatch, quiet):
-    monkeypatch.setattr(pp, "LANDSCAPE_ROWS", 20)
+    monkeypatch.setattr(playground, "LANDSCAPE_ROWS", 20)
     rng = np.random.default_rng(0)
     rows = "\n".join(f"{a:.3f},{b:.3f},{int(a * b > 0)}" for a, b in rng.normal(0, 1, (60, 2)))
     panel = PlaygroundPanel()

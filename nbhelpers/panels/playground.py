@@ -12,20 +12,13 @@ import html
 import threading
 
 import ipywidgets as widgets
-import numpy as np
-from matplotlib.figure import Figure
 
 from ..data import PRESETS, load_dataset, load_upload, make_preset, read_upload
-from ..landscape import loss_surface, span_around
-from ..notation import NOTES_ORDER, UNICODE
+from ..notation import UNICODE
 from ..params import PARAM_NAMES, Params
 from ..playground import Playground
-from ..plots import draw_model, nice_limits, wipe
-from ..plots.diagram import plot_live_network, update_live_network
-from ..plots.landscape import plot_landscape
-from ..plots.model import mark_row
-from ..plots.training import plot_update_curve
-from ..tables import step_table_html
+from ..plots.playground import draw_playground, playground_axes
+from ..tables import step_record_html
 from ..validate import HIDDEN
 from .base import FigureView, Panel
 from .controls import STYLE, ParamControls, eta_slider
@@ -35,19 +28,7 @@ CHOICES = {  # the data dropdown: label -> how to get the data
     "notes: classification (iq, cgpa → placed)": lambda: load_dataset("classification"),
     **{f"preset: {name}": (lambda name=name: make_preset(name)) for name in PRESETS},
 }
-GRID = 100  # the landscape's grid: GRID x GRID points
-LANDSCAPE_ROWS = 500  # a larger data set's landscape is the mean over a seeded sample of this many rows
 SPEEDS = {"slow (1 epoch/s)": 1000, "medium (4/s)": 250, "fast (10/s)": 100}
-
-
-def playground_figure() -> Figure:
-    """Four axes: the network and the landscape above, the loss curve and the fit (or boundary) below."""
-    fig = Figure(figsize=(13, 9.6), dpi=80)
-    top = fig.add_gridspec(1, 2, width_ratios=(1.7, 1), left=0.01, right=0.82, bottom=0.6, top=0.93, wspace=0.12)
-    bottom = fig.add_gridspec(1, 2, left=0.07, right=0.82, bottom=0.08, top=0.44, wspace=0.3)
-    for spec in (top[0, 0], top[0, 1], bottom[0, 0], bottom[0, 1]):
-        fig.add_subplot(spec)
-    return fig
 
 
 class PlaygroundPanel(Panel):
@@ -122,7 +103,7 @@ class PlaygroundPanel(Panel):
         }
         self.state = Playground(CHOICES[data](), self.params_ui.params(), eta, hidden, standardise)
         self.table = widgets.HTML("")
-        self.view = FigureView(playground_figure())
+        self.view = FigureView(playground_axes()[0].figure)
         self._wire()
         self.widget = widgets.VBox(
             [
@@ -236,85 +217,23 @@ class PlaygroundPanel(Panel):
         self.state.reset(self.params_ui.params(), data=data)
 
     # --- drawing ------------------------------------------------------------------------------------------------
-    def row_in_use(self) -> int:
-        """The row of the last Step, else the row the next Step will use."""
-        last = self.state.last
-        return last.row if last is not None else self.state.next_row
-
-    def landscape(self):
-        """The loss over the two chosen parameters around the path so far (a sample of rows for a large file)."""
-        s = self.state
-        a, b = self.axis_a.value, self.axis_b.value
-        X, y = s.X, s.data.y
-        if len(y) > LANDSCAPE_ROWS:
-            pick = np.random.default_rng(0).choice(len(y), LANDSCAPE_ROWS, replace=False)
-            X, y = X[pick], y[pick]
-        if a == b:
-            return None, len(y)
-        now = s.params
-        # limits on a 1-2-5 grid: they move in steps as the path grows, so the frame is rarely drawn again
-        a_values = np.linspace(*nice_limits(*span_around(s.trajectory(a), getattr(now, a), n=2)), GRID)
-        b_values = np.linspace(*nice_limits(*span_around(s.trajectory(b), getattr(now, b), n=2)), GRID)
-        with np.errstate(all="ignore"):
-            return loss_surface(now, X, y, s.task, a, b, a_values, b_values, s.hidden), len(y)
-
     def draw(self):
         with self._state_lock:
             s = self.state
-            net, land, curve, model = self.figure.axes
-            for ax in (land, curve, model):
-                wipe(ax)
-            row = self.row_in_use()
-            f = s.row_forward(row)
-            values = {"x1": s.X[row, 0], "x2": s.X[row, 1], "h1": f.o_11, "h2": f.o_12, "out": f.y_hat}
-            values = {k: float(np.ravel(v)[0]) for k, v in values.items()}
-            look = (s.task, s.hidden, tuple(s.data.feature_names))
-            if self._network is None or self._network[0] != look:  # drawn once per task, activation and columns
-                wipe(net)
-                self._network = (look, plot_live_network(s.params, values, net, *look))
-            else:
-                update_live_network(self._network[1], s.params, values)
-            net.set_title(f"row {row + 1} through the network", fontsize=14, pad=22)
-            surface, rows = self.landscape()
-            if surface is None:
-                land.text(0.5, 0.5, "choose two different parameters", ha="center", transform=land.transAxes)
-            else:
-                plot_landscape(surface, s.trajectory(surface.a), s.trajectory(surface.b), ax=land)
-                if rows < len(s.data.y):
-                    land.set_title(land.get_title() + f" on {rows} of {len(s.data.y)} rows")
-            updates, losses = zip(*s.curve)
-            plot_update_curve(updates, losses, s.n_rows, curve, s.task, s.eta, s.stopped)
-            draw_model(model, s.params, s.data, s.hidden, s.scaler)
-            mark_row(model, s.data, row)
-            model.set_title(f"○ row {row + 1}" + (" (the last Step)" if s.last is not None else " (the next Step)"))
+            drawn = draw_playground(self.figure.axes, s, self.axis_a.value, self.axis_b.value, self._network)
+            self._network = drawn["network"]
             self.table.value = self._table_html()
             problem = self.problem or s.stopped
             self.message.value = (
                 f"<div style='color:#b00020;font-size:15px'>{html.escape(problem)}</div>" if problem else ""
             )
+            return drawn
 
     def _table_html(self) -> str:
-        last, s = self.state.last, self.state
-        if last is None:
+        s = self.state
+        if s.last is None:
             return (
                 f"<small>Press <b>Step</b> for one update on row {s.next_row + 1}: the table then shows the nine "
                 "parameters before and after it, and their derivatives on that row.</small>"
             )
-        L = "L" if s.task == "regression" else "J"
-        rows = [
-            {
-                "symbol": UNICODE[name],
-                "before": last.before[i],
-                "grad": last.grads[i],
-                "change": last.after[i] - last.before[i],
-                "after": last.after[i],
-                "task": s.task,
-            }
-            for name in NOTES_ORDER
-            for i in [PARAM_NAMES.index(name)]
-        ]
-        head = (
-            f"<b>Step on row {last.row + 1}</b>: the row's loss {L} went from {last.loss_before:.6g} to "
-            f"{last.loss_after:.6g}"
-        )
-        return f"<div class='step-table'>{head}{step_table_html(rows, s.eta)}</div>"
+        return step_record_html(s.last, s.eta, s.task)
