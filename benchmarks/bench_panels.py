@@ -1,6 +1,8 @@
 """Kernel-side redraw time of every interactive panel, per control change (no browser).
 
-Run: python benchmarks/bench_panels.py   (prints a table; target: at most 150 ms per change on a 2-core machine)
+Run: python benchmarks/bench_panels.py   (prints a table; target: at most 150 ms per change on a 2-core machine;
+for the playground of notebook 06, a Step or a control change at most 100 ms at p50, and a 100 x 100 loss
+landscape at most 50 ms)
 
 Each panel is built as its notebook builds it, then the η slider (or, for panels without one, a parameter or
 row control) is moved back and forth N times; each move is timed from ``set`` to the new PNG being in the
@@ -17,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import nbhelpers as nb  # noqa: E402
+import nbhelpers.panels.playground  # noqa: E402, F401
 from nbhelpers import panels  # noqa: E402
 
 N = 30
@@ -86,6 +89,66 @@ def notebook_04_cases():
     ]
 
 
+PLAYGROUND_TARGET_MS = 100  # p50 of a Step or a control change in the playground (notebook 06)
+LANDSCAPE_TARGET_MS = 50  # a 100 x 100 loss landscape
+
+
+def playground_rows():
+    """The playground of notebook 06: Step, Epoch and two control changes, timed from the click (or ``set``) to
+    the new PNG, on the XOR preset as the notebook builds it and on the notes' regression data."""
+    from nbhelpers.panels.playground import PlaygroundPanel
+
+    rows = []
+    for label, data in (("preset: xor", "preset: xor"), ("notes: regression", list(panels.playground.CHOICES)[0])):
+        panel = PlaygroundPanel(data=data, hidden="tanh", eta=0.3)
+        for action, act in (("Step", panel.step_button.click), ("Epoch", panel.epoch_button.click)):
+            times = []
+            for _ in range(N):
+                t0 = time.perf_counter()
+                act()
+                times.append((time.perf_counter() - t0) * 1e3)
+            rows.append((f"06 Playground ({label}): {action}", sorted(times)))
+        for control, values in (("eta", (0.3, 0.2)), ("w1_11", (0.5, 0.6))):
+            rows.append((f"06 Playground ({label}): {control}", sorted(time_moves(panel, control, values))))
+    return rows
+
+
+def landscape_rows():
+    """``landscape.loss_surface`` on a 100 x 100 grid, vectorised: the notes' data and the two presets."""
+    import numpy as np
+
+    from nbhelpers.data import make_preset
+    from nbhelpers.landscape import loss_surface
+
+    rows = []
+    grid = np.linspace(-3, 3, 100)
+    for label, data, hidden in (
+        ("notes' regression, linear", nb.load_dataset("regression"), "linear"),
+        ("notes' classification, tanh", nb.load_dataset("classification"), "tanh"),
+        ("preset xor (48 rows), tanh", make_preset("xor"), "tanh"),
+        ("preset circle (48 rows), tanh", make_preset("circle"), "tanh"),
+    ):
+        X = nb.standardise(data.X)
+        times = []
+        for _ in range(N):
+            t0 = time.perf_counter()
+            loss_surface(nb.Params.random(1), X, data.y, data.task, "w2_11", "b_21", grid, grid, hidden)
+            times.append((time.perf_counter() - t0) * 1e3)
+        rows.append((f"landscape 100 x 100: {label}", sorted(times)))
+    return rows
+
+
+def print_rows(title, rows, target, use_p50):
+    print(title)
+    met = True
+    for label, t in rows:
+        p50, p95 = statistics.median(t), t[int(0.95 * (len(t) - 1))]
+        ok = (p50 if use_p50 else p95) <= target
+        met &= ok
+        print(f"{label:60s} {p50:7.1f} {p95:7.1f} {t[-1]:7.1f}  {'met' if ok else 'MISSED'}")
+    return met
+
+
 def time_moves(panel, control, values):
     times = []
     for i in range(N):
@@ -110,6 +173,20 @@ def main():
         ok = "met" if p95 <= target else "MISSED"
         print(f"{label:60s} {control:9s} {p50:7.1f} {p95:7.1f} {t[-1]:7.1f}  {ok}")
     print(f"worst p95 over its target: {worst - TARGET_MS:+.1f} ms ({'met' if worst <= TARGET_MS else 'MISSED'})")
+    print()
+    print_rows(
+        f"playground (notebook 06), {N} actions each (ms: p50, p95, max); target p50 <= {PLAYGROUND_TARGET_MS} ms",
+        playground_rows(),
+        PLAYGROUND_TARGET_MS,
+        use_p50=True,
+    )
+    print()
+    print_rows(
+        f"loss landscape, one 100 x 100 grid (ms: p50, p95, max); target p50 <= {LANDSCAPE_TARGET_MS} ms",
+        landscape_rows(),
+        LANDSCAPE_TARGET_MS,
+        use_p50=True,
+    )
 
 
 if __name__ == "__main__":

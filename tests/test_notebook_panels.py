@@ -61,3 +61,18 @@ def test_04_panels_start_from_the_notebooks_numbers():
     notes_run = nb.train(CLS.X, CLS.y, "classification", P0, eta=1e-3, epochs=100)
     assert np.array_equal(train_panel.history.losses, notes_run.losses)
     assert "g′(z₁₁)" not in train_panel.formulas.value  # linear hidden neurons: no g′ factor in the formulas
+
+
+def test_06_playground_starts_as_the_notebook_describes():
+    from nbhelpers.panels.playground import PlaygroundPanel
+
+    panel = PlaygroundPanel(data="preset: xor", hidden="tanh", eta=0.3)
+    s = panel.state
+    assert (
+        s.params == panels.on_sliders(nb.Params.random(1)) and s.updates == 0 and s.next_row == 0 and s.stopped is None
+    )
+    assert s.data.source == "preset 'xor' (seed 0)" and s.hidden == "tanh" and s.standardise and s.eta == 0.3
+    net, land, curve, model = panel.figure.axes
+    assert net.get_title() == "row 1 through the network" and model.get_title() == "○ row 1 (the next Step)"
+    assert "Press <b>Step</b>" in panel.table.value and panel.message.value == ""
+    assert np.allclose(s.params, nb.Params.random(1), atol=0.005)  # the sliders' grid: 0.01 for weights

@@ -15,6 +15,7 @@ module             what it holds
 ``forward``        ``ForwardPanel`` (notebooks 01 and 03)
 ``gradients``      ``GradientPanel`` (notebooks 02 and 04)
 ``training``       ``TrainingPanel``, ``ClassificationTrainingPanel``, ``EpochScrubber`` (notebooks 02 and 04)
+``playground``     ``PlaygroundPanel`` (notebook 06; imported by name: ``from nbhelpers.panels.playground import ...``)
 =================  ==========================================================================================
 """
 
@@ -27,6 +28,7 @@ from .controls import (
     ParamSlider,
     WholeNumberBox,
     eta_slider,
+    on_sliders,
     parse_whole,
     slider_range,
     snap,
@@ -56,6 +58,7 @@ __all__ = [
     "WholeNumberBox",
     "check_rows",
     "eta_slider",
+    "on_sliders",
     "parse_whole",
     "slider_range",
     "snap",

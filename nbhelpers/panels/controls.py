@@ -10,7 +10,7 @@ import ipywidgets as widgets
 from traitlets import validate
 
 from ..notation import UNICODE  # sliders cannot show LaTeX
-from ..params import PARAM_NAMES, Params
+from ..params import PARAM_NAMES, Params, as_params
 
 GROUPS = (
     ("hidden neuron 1", ("w1_11", "w1_21", "b_11")),
@@ -32,6 +32,12 @@ def snap(value, lo, hi, step) -> float:
     decimals = next(d for d in range(12) if round(step, d) == step)
     k = round((min(max(float(value), lo), hi) - lo) / step)
     return round(min(max(lo + k * step, lo), hi), decimals + 1)
+
+
+def on_sliders(params) -> Params:
+    """``params`` as the nine sliders hold them: each clipped to its slider's range and rounded to its step (the
+    parameters a panel started from ``params`` uses; a notebook can use the same numbers before the panel)."""
+    return Params(*(snap(v, *slider_range(n)) for n, v in zip(PARAM_NAMES, as_params(params))))
 
 
 class ParamSlider(widgets.FloatSlider):
