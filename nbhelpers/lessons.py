@@ -7,10 +7,14 @@ Step 4 with numbers (notebooks 02 and 04):
     ``PATH``                the edges a derivative travels back along, from the loss to each parameter
     ``sequential_update``   the known bug (new w^2 used in the w^1 derivatives), for contrast only
     ``naive_dJ_dz``         dJ/dy_hat * dy_hat/dz_f multiplied in floats: nan once y_hat rounds to 1.0
+    ``first_order_loss``    L(theta) - eta ||dL/dtheta||^2, the first-order prediction of the loss after a step
 
 Lesson (a): raw iq (~80) with w = 1 needs a tiny eta; standardising the inputs moves the usable eta:
     ``update_losses``       the mean loss after each single-row update
     ``eta_sweep``, ``converging_range``    the final loss after N epochs against eta
+    ``prediction_gradient``, ``prediction_sensitivity``, ``predicted_eta_limit``, ``first_order_error``
+                            a divergence criterion: a step on a row gives e' = e (1 - 2 eta S), S = sum (dy_hat/dθ)^2
+    ``intercept``           c = w2_11 b_11 + w2_21 b_12 + b_21, the prediction at iq = cgpa = 0 (what the biases set)
 
 Lesson (b): w = 1 keeps the two hidden neurons identical; a random initialisation breaks the symmetry:
     ``symmetry_gap``
@@ -28,7 +32,7 @@ import numpy as np
 
 from .activations import sigmoid_array
 from .arguments import resolve
-from .backprop import gradients, numerical_gradients, relative_error
+from .backprop import chain_rule, gradients, numerical_gradients, relative_error
 from .data import standardise as standardise_inputs
 from .loss_functions import dJ_dy_hat, dy_hat_dz
 from .network import forward, loss
@@ -194,6 +198,19 @@ def naive_dJ_dz(z, y):
     return d if d.ndim else float(d)
 
 
+def first_order_loss(params, x, y, eta, task="regression", hidden="linear") -> float:
+    """L(theta) - eta ||dL/dtheta||^2: the first-order prediction of one row's loss after one step on that row.
+
+    The step theta -> theta - eta g (g the nine dL/dtheta) changes L by g . (-eta g) = -eta ||g||^2 to first
+    order, never upwards; the neglected second-order term grows as eta^2, so the prediction (and the guarantee
+    that the loss falls) holds only for small enough eta. Compare ``loss`` of ``sgd_step``'s result.
+    """
+    p, _, _, X, Y, _ = resolve(params, task, hidden, x, y, X_name="x", one_row=True)
+    eta = check_eta(eta)
+    g = gradients(p, X[0], Y[0], task, hidden).to_array()
+    return loss(p, X[0], Y[0], task, hidden) - eta * float(g @ g)
+
+
 # --- lesson (a): the learning rate ------------------------------------------------------------------------------
 def update_losses(X, y, params, eta, updates, task="regression", hidden="linear") -> np.ndarray:
     """The dataset-mean loss before any update and after each single-row SGD update (rows in order).
@@ -259,6 +276,49 @@ def converging_range(sweep: Sweep):
     """(smallest, largest) eta of the sweep that converged, or None if none did."""
     ok = sweep.etas[sweep.converged]
     return (float(ok.min()), float(ok.max())) if len(ok) else None
+
+
+# A divergence criterion for the regression network (y_hat = z_f). With e = y_hat - y, dL/dtheta = 2 e dy_hat/dtheta,
+# so one step on the row moves y_hat by about sum dy_hat/dtheta * (-eta 2 e dy_hat/dtheta) = -2 eta e S, and
+# e' = e (1 - 2 eta S): the step overshoots (|e'| > |e|) when |1 - 2 eta S| > 1, that is when eta > 1 / S.
+def prediction_gradient(params, x, hidden="linear") -> Params:
+    """The nine dy_hat/dtheta of the regression network (y_hat = z_f) for one row x = (iq, cgpa), as a ``Params``.
+
+    With linear hidden neurons, in PARAM_NAMES order: w2_11 x_i1, w2_11 x_i2, w2_21 x_i1, w2_21 x_i2, w2_11, w2_21,
+    o_11, o_12, 1 (the notes' chain-rule products without the first link -2 (y - y_hat)).
+    """
+    p, _, act, X, _, _ = resolve(params, "regression", hidden, x, X_name="x", one_row=True)
+    d = chain_rule(p, float(X[0, 0]), float(X[0, 1]), None, lambda z, y: 1.0, act.g, act.g_prime)
+    return Params(*(float(v) for v in d))
+
+
+def prediction_sensitivity(params, x, hidden="linear") -> float:
+    """S = the sum over the nine parameters of (dy_hat/dtheta)^2, for one row (regression network).
+
+    At the notes' initialisation, row 1: 2 * 80^2 + 2 * 8^2 + 2 * 1^2 + 2 * 88^2 + 1^2 = 28419.
+    """
+    g = prediction_gradient(params, x, hidden).to_array()
+    return float(g @ g)
+
+
+def predicted_eta_limit(params, x, hidden="linear") -> float:
+    """1 / S: above this eta, |1 - 2 eta S| > 1 and one step on the row overshoots, to first order."""
+    return 1.0 / prediction_sensitivity(params, x, hidden)
+
+
+def first_order_error(e, eta, S) -> float:
+    """e' = e (1 - 2 eta S): a row's error y_hat - y after one step on that row, to first order in eta."""
+    return float(e) * (1.0 - 2.0 * float(eta) * float(S))
+
+
+def intercept(params) -> float:
+    """c = w2_11 b_11 + w2_21 b_12 + b_21: what the network with linear hidden neurons predicts at iq = cgpa = 0.
+
+    With linear hidden neurons z_f = a x_i1 + b x_i2 + c, with a = w2_11 w1_11 + w2_21 w1_12 and
+    b = w2_11 w1_21 + w2_21 w1_22; the biases set c alone. Without them c = 0: every fit passes through the origin.
+    """
+    p = as_params(params)
+    return p.w2_11 * p.b_11 + p.w2_21 * p.b_12 + p.b_21
 
 
 # --- lesson (b): symmetry -----------------------------------------------------------------------------------

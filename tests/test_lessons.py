@@ -8,6 +8,7 @@ from matplotlib.figure import Figure
 
 import nbhelpers as nb
 from nbhelpers import lessons, plots, tables
+from nbhelpers.data import make_preset
 
 DATA = nb.load_dataset("regression")
 X, Y = DATA.X, DATA.y
@@ -219,3 +220,125 @@ def test_plot_path_colours_the_path():
     assert drawn["labels"]["b_11"].get_color() == plots.diagram.HIGHLIGHT
     assert drawn["labels"]["b_12"].get_color() != plots.diagram.HIGHLIGHT
     assert ax.get_title() == "hidden neuron 1"
+
+
+# --- why a step lowers the loss, and a divergence criterion (notebook 02) ---------------------------------------
+def reference_row_error(params, x1, x2, y, hidden="linear"):
+    """e = y_hat - y of the regression network for one row, by the reference."""
+    return ref.forward(params, x1, x2, hidden)[4] - y
+
+
+def test_first_order_loss_hand_worked_at_the_notes_init():
+    # ||grad L||^2 for row 1 from the notes' nine derivatives: 29568 (twice), 26880 (twice), 2688 (twice), 336 (3 times)
+    norm2 = 2 * 29568**2 + 2 * 26880**2 + 2 * 2688**2 + 3 * 336**2
+    assert norm2 == 3_208_391_424
+    for eta in (1e-5, 1e-7):
+        assert lessons.first_order_loss(INIT, X[0], Y[0], eta) == pytest.approx(28224 - eta * norm2, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    "task, hidden", [("regression", "linear"), ("regression", "tanh"), ("classification", "sigmoid")]
+)
+def test_first_order_loss_misses_only_a_term_of_order_eta_squared(task, hidden):
+    """Against the reference: L(theta) - eta ||g||^2 with the reference's own gradient, and the gap to the loss after
+    a real step shrinks 100 times when eta shrinks 10 times."""
+    p = nb.Params(0.3, -0.2, 0.5, 0.4, 0.1, -0.1, 0.7, -0.6, 0.2)
+    x1, x2, y = 0.8, -0.5, (1.0 if task == "classification" else 1.5)
+    g = ref.gradient(tuple(p), x1, x2, y, task, hidden)
+    gaps = []
+    for eta in (1e-2, 1e-3):
+        expected = ref.loss(tuple(p), x1, x2, y, task, hidden) - eta * sum(v * v for v in g.values())
+        estimate = lessons.first_order_loss(p, (x1, x2), y, eta, task, hidden)
+        assert estimate == pytest.approx(expected, rel=1e-12, abs=1e-15)
+        after = ref.loss(ref.step(tuple(p), x1, x2, y, eta, task, hidden), x1, x2, y, task, hidden)
+        gaps.append(after - estimate)
+    assert gaps[0] / gaps[1] == pytest.approx(100, rel=0.05)
+
+
+def test_prediction_gradient_and_S_hand_worked_at_the_notes_init():
+    # dy_hat/dtheta for linear hidden neurons: w2_11 x1, w2_11 x2, w2_21 x1, w2_21 x2, w2_11, w2_21, o_11, o_12, 1
+    assert tuple(lessons.prediction_gradient(INIT, X[0])) == (80, 8, 80, 8, 1, 1, 88, 88, 1)
+    assert tuple(lessons.prediction_gradient(INIT, X[3])) == (50, 5, 50, 5, 1, 1, 55, 55, 1)
+    S = 2 * 80**2 + 2 * 8**2 + 2 * 1**2 + 2 * 88**2 + 1**2
+    assert S == 28419
+    assert lessons.prediction_sensitivity(INIT, X[0]) == S
+    assert lessons.prediction_sensitivity(INIT, X[3]) == 2 * 50**2 + 2 * 5**2 + 2 + 2 * 55**2 + 1
+    assert lessons.predicted_eta_limit(INIT, X[0]) == pytest.approx(1 / 28419, rel=1e-15)
+
+
+@pytest.mark.parametrize("hidden", ["linear", "tanh", "sigmoid"])
+def test_prediction_gradient_matches_central_differences_of_the_reference(hidden):
+    p = (0.3, -0.2, 0.5, 0.4, 0.1, -0.1, 0.7, -0.6, 0.2)
+    x1, x2, h = 0.9, -1.3, 1e-6
+    numeric = []
+    for i in range(9):
+        up, down = list(p), list(p)
+        up[i] += h
+        down[i] -= h
+        numeric.append((ref.forward(up, x1, x2, hidden)[4] - ref.forward(down, x1, x2, hidden)[4]) / (2 * h))
+    assert tuple(lessons.prediction_gradient(p, (x1, x2), hidden)) == pytest.approx(numeric, rel=1e-7, abs=1e-9)
+    assert lessons.prediction_sensitivity(p, (x1, x2), hidden) == pytest.approx(sum(v * v for v in numeric), rel=1e-7)
+
+
+def test_first_order_error_predicts_one_small_step():
+    """e' = e (1 - 2 eta S) against a real step of the reference: right to first order, the gap ~ eta^2."""
+    assert lessons.first_order_error(168, 1e-5, 28419) == pytest.approx(168 * (1 - 2e-5 * 28419), rel=1e-15)
+    x1, x2, y = (float(v) for v in (*X[0], Y[0]))
+    e = reference_row_error(tuple(INIT), x1, x2, y)
+    assert e == 168
+    gaps = []
+    for eta in (1e-7, 1e-8):
+        after = reference_row_error(ref.step(tuple(INIT), x1, x2, y, eta, "regression"), x1, x2, y)
+        gaps.append(after - lessons.first_order_error(e, eta, 28419))
+    assert abs(gaps[0]) < 0.01 and gaps[0] / gaps[1] == pytest.approx(100, rel=0.05)
+
+
+def test_the_criterion_sets_the_size_of_the_largest_usable_eta():
+    """At the notes' init, one step on row 1 shrinks its error well below 1/S and overshoots well above it
+    (reference steps); the sweep's limit is of the same size."""
+    x1, x2, y = (float(v) for v in (*X[0], Y[0]))
+    limit = 1 / 28419
+    for factor, overshoots in ((0.1, False), (3.0, True)):
+        after = reference_row_error(ref.step(tuple(INIT), x1, x2, y, factor * limit, "regression"), x1, x2, y)
+        assert (abs(after) > 168) == overshoots
+    assert limit == pytest.approx(lessons.predicted_eta_limit(INIT, X[0]))
+    assert reference_sgd(X, Y, limit, 100)[-1] < 1e-2  # converges at the predicted limit
+    assert not reference_sgd(X, Y, 3 * limit, 100)[-1] < 1e-2  # and not at 3 times it
+
+
+def test_intercept_is_the_prediction_at_zero_inputs():
+    p = (0.3, -0.2, 0.5, 0.4, 0.1, -0.1, 0.7, -0.6, 0.2)
+    # w2_11 b_11 + w2_21 b_12 + b_21
+    assert lessons.intercept(p) == pytest.approx(0.7 * 0.1 + -0.6 * -0.1 + 0.2, rel=1e-15)
+    assert lessons.intercept(p) == pytest.approx(ref.forward(p, 0.0, 0.0)[4], rel=1e-15)
+    assert lessons.intercept(INIT) == 0
+
+
+def test_biases_barely_move_with_raw_inputs():
+    """The reference's training from the notes' init: the intercept is pushed to about -0.02 early and 400 more
+    epochs hardly move it, while the iq weight moved by more than 0.6."""
+    rows = [(a, b, t) for (a, b), t in zip(X.tolist(), Y.tolist())]
+    _, history = ref.train(tuple(INIT), rows, 1e-5, 500, "regression")
+    c = [t["w2_11"] * t["b_11"] + t["w2_21"] * t["b_12"] + t["b_21"] for t in history]
+    assert c[0] == 0 and -0.03 < c[100] < -0.01
+    assert abs(c[500] - c[100]) < 1e-4
+    assert history[100]["w1_11"] < 0.4
+    assert lessons.intercept(nb.train(X, Y, "regression", INIT, 1e-5, 100).final) == pytest.approx(c[100], rel=1e-8)
+
+
+# --- lesson (b) where it matters: the XOR preset -----------------------------------------------------------------
+def test_on_the_xor_preset_the_symmetric_start_ends_worse_than_a_random_one():
+    """tanh hidden neurons, eta = 0.1, 200 epochs, with the reference: from the notes' init the two hidden neurons stay
+    identical and the loss stays high; from Params.random(1) they differ and the data is fitted. nb.train agrees."""
+    data = make_preset("xor")  # notebook 04 and the playground's XOR preset: 48 rows around the corners (±1, ±1)
+    rows = [(a, b, t) for (a, b), t in zip(data.X.tolist(), data.y.tolist())]
+    finals = {}
+    for label, start in (("symmetric", INIT), ("random", nb.Params.random(1))):
+        losses, history = ref.train(tuple(start), rows, 0.1, 200, "classification", "tanh")
+        finals[label] = losses[-1]
+        mine = nb.train(data.X, data.y, "classification", start, 0.1, 200, hidden="tanh")
+        assert mine.losses == pytest.approx(losses, rel=1e-9)
+        identical = all(t["w1_11"] == t["w1_12"] and t["w2_11"] == t["w2_21"] for t in history)
+        assert identical == (label == "symmetric")
+        assert (lessons.symmetry_gap(mine) == 0).all() == (label == "symmetric")
+    assert finals["symmetric"] > 0.3 > 0.05 > finals["random"]

@@ -33,7 +33,7 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 from PIL import Image
 
-PNG_OPTIONS = {"compress_level": 1}  # fast to encode; the PNGs are transient
+PNG_OPTIONS = {"compress_level": 1, "compress_type": 3}  # zlib level 1 with Z_RLE: the fastest lossless encoding here
 
 
 def title_artists(ax) -> tuple:
