@@ -12,21 +12,22 @@ from .axes import axes_or_new
 from .style import COLORS
 
 PROJECTION_NOTE = (
-    "the other seven parameters are held where they are now; in training they move too,\n"
-    "so the path is a projection, and it can cross the contours uphill"
+    "the other seven are held where they are now;\nthey moved too in training, so the path is a projection\n"
+    "and can cross the contours uphill"
 )
 
 
-def plot_landscape(surface: Surface, path_a=(), path_b=(), ax=None, levels=14, note=True):
+def plot_landscape(surface: Surface, path_a=(), path_b=(), ax=None, levels=14, note=True, subtitle="darker: lower"):
     """The mean loss over ``surface.a`` × ``surface.b`` (the other seven held), and the path (``path_a``,
     ``path_b``) of the two during training, from its start (a white circle) to now (a star).
 
     The colours follow the logarithm of the loss when it spans more than two decades, so the valley shows.
+    ``subtitle``: the title's second line.
     """
     ax = axes_or_new(ax, figsize=(7, 5.5))
     losses = np.asarray(surface.losses, dtype=float)
     finite = losses[np.isfinite(losses)]
-    drawn = {"contour": None, "path": None, "start": None, "now": None, "note": None}
+    drawn = {"contour": None, "path": None, "start": None, "now": None, "note": None, "title": None}
     if finite.size:
         low, high = float(finite.min()), float(finite.max())
         shown = np.where(np.isfinite(losses), losses, high)
@@ -49,10 +50,13 @@ def plot_landscape(surface: Surface, path_a=(), path_b=(), ax=None, levels=14, n
     ax.set_ylim(surface.b_values[0], surface.b_values[-1])
     ax.set_xlabel(MATHTEXT[surface.a])
     ax.set_ylabel(MATHTEXT[surface.b])
-    ax.set_title(f"mean loss over {MATHTEXT[surface.a]} and {MATHTEXT[surface.b]}\n(darker: lower)")
+    title = f"mean loss over {MATHTEXT[surface.a]} and {MATHTEXT[surface.b]}" + (f"\n{subtitle}" if subtitle else "")
+    # the title as part of the frame: it changes only with the two parameters, and a panel's renderer keeps it
+    drawn["title"] = ax.text(0.5, 1.03, title, transform=ax.transAxes, ha="center", va="bottom", fontsize=14)
+    drawn["title"].set_gid("frame")
     if note:
         drawn["note"] = ax.text(
-            0.5, -0.2, PROJECTION_NOTE, transform=ax.transAxes, ha="center", va="top", fontsize=11, color="#444444"
+            0.5, -0.16, PROJECTION_NOTE, transform=ax.transAxes, ha="center", va="top", fontsize=10, color="#444444"
         )
         drawn["note"].set_gid("frame")  # it never changes: a panel's renderer keeps it with the axes frame
     return drawn

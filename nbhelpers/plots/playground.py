@@ -23,7 +23,7 @@ def playground_axes(fig: Figure | None = None) -> list:
     """Four axes on ``fig`` (a new pyplot-free figure if None): the network and the landscape above, the loss
     curve and the fit (or boundary) below. Fixed margins: a layout engine would slow every redraw."""
     fig = fig if fig is not None else Figure(figsize=FIGSIZE, dpi=80)
-    top = fig.add_gridspec(1, 2, width_ratios=(1.7, 1), left=0.01, right=0.82, bottom=0.6, top=0.93, wspace=0.12)
+    top = fig.add_gridspec(1, 2, width_ratios=(1.5, 1), left=0.01, right=0.95, bottom=0.6, top=0.93, wspace=0.3)
     bottom = fig.add_gridspec(1, 2, left=0.07, right=0.82, bottom=0.08, top=0.44, wspace=0.3)
     return [fig.add_subplot(spec) for spec in (top[0, 0], top[0, 1], bottom[0, 0], bottom[0, 1])]
 
@@ -64,9 +64,8 @@ def draw_playground(axes, state: Playground, a="w2_11", b="b_21", network=None) 
         rows = None
     else:
         surface, rows = state_surface(state, a, b, landscape_values(state, a), landscape_values(state, b))
-        plot_landscape(surface, state.trajectory(a), state.trajectory(b), ax=land)
-        if rows < state.n_rows:
-            land.set_title(land.get_title() + f" on {rows} of {state.n_rows} rows")
+        sample = f"; a sample of {rows} of the {state.n_rows} rows" if rows < state.n_rows else ""
+        plot_landscape(surface, state.trajectory(a), state.trajectory(b), ax=land, subtitle="darker: lower" + sample)
     updates, losses = zip(*state.curve)
     plot_update_curve(updates, losses, state.n_rows, curve, state.task, state.eta, state.stopped)
     draw_model(model, state.params, state.data, state.hidden, state.scaler)

@@ -174,6 +174,6 @@ def plot_update_curve(updates, losses, n_rows, ax=None, task="regression", eta=N
     ax.set_xlabel(f"updates (one per row; an epoch is {n_rows})")
     ax.set_ylabel(f"mean loss {L}" + (" (log scale)" if ax.get_yscale() == "log" else ""))
     title = f"mean {L} = {shown[-1]:.4g} after {int(last)} updates" if shown.size else f"mean {L}"
-    ax.set_title(title + (f"\n(epoch {last / n_rows:.3g}, η = {eta:.2g})" if eta is not None else ""))
+    ax.set_title(title + (f", η = {eta:.2g}" if eta is not None else ""))
     text = say(ax, message) if message else None
     return {"line": line, "now": now, "message": text}
