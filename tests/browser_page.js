@@ -198,8 +198,11 @@ window.nbh = (() => {
                 notes: notes ? tag(notes, 'notes') : null,
                 seed: seed ? tag(seed, 'seed') : null,
                 handles: all('.widget-slider .noUi-handle', out).map(e => tag(e, 'handle')),
-                checkboxes: all('input[type="checkbox"]', out).map(e => tag(e, 'checkbox')),
-                selects: all('select', out).map(e => [tag(e, 'select'), Array.from(e.options).map(o => o.value)]),
+                // what a student can operate: a disabled control (the playground's column choices before an
+                // upload) takes no input
+                checkboxes: all('input[type="checkbox"]', out).filter(e => !e.disabled).map(e => tag(e, 'checkbox')),
+                selects: all('select', out).filter(e => !e.disabled)
+                    .map(e => [tag(e, 'select'), Array.from(e.options).map(o => o.value)]),
                 toggles: all('.widget-toggle-buttons button', out).map(e => tag(e, 'toggle')),
             };
         },
