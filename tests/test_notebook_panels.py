@@ -66,12 +66,12 @@ def test_04_panels_start_from_the_notebooks_numbers():
 def test_06_playground_starts_as_the_notebook_describes():
     from nbhelpers.panels.playground import PlaygroundPanel
 
-    panel = PlaygroundPanel(data="preset: xor", hidden="tanh", eta=0.3)
+    panel = PlaygroundPanel(data="preset: xor", hidden="tanh", eta=0.1)
     s = panel.state
     assert (
         s.params == panels.on_sliders(nb.Params.random(1)) and s.updates == 0 and s.next_row == 0 and s.stopped is None
     )
-    assert s.data.source == "preset 'xor' (seed 0)" and s.hidden == "tanh" and s.standardise and s.eta == 0.3
+    assert s.data.source == "preset 'xor' (seed 0)" and s.hidden == "tanh" and s.standardise and s.eta == 0.1
     net, land, curve, model = panel.figure.axes
     assert net.get_title() == "row 1 through the network" and model.get_title() == "○ row 1 (the next Step)"
     assert "Press <b>Step</b>" in panel.table.value and panel.message.value == ""

@@ -36,9 +36,10 @@ class PlaygroundPanel(Panel):
 
     DESCRIPTION = "playground (data, Step, Epoch, Play; the network, the loss landscape, the loss and the fit)"
 
-    def __init__(self, data="preset: xor", hidden="tanh", eta=0.3, standardise=True, params=None, axes=None, seed=1):
+    def __init__(self, data="preset: xor", hidden="tanh", eta=0.1, standardise=True, params=None, axes=None, seed=1):
         """``params``: the initial parameters (default: ``Params.random(seed)``; seed 0 starts at a saddle on the
-        presets, where the loss stays at log 2 for a long time); ``axes``: the landscape's two parameters."""
+        presets, where the loss stays at log 2 for a long time); ``axes``: the landscape's two parameters; ``eta``:
+        best a power of ten, or 10^(k/10), where the log slider can hold it exactly."""
         super().__init__()
         self._state_lock = threading.RLock()  # a Step and a redraw never interleave
         self.uploaded = None  # the last good upload (an ``Upload``), offered in the data dropdown
@@ -79,8 +80,8 @@ class PlaygroundPanel(Panel):
                 options=[(f"{UNICODE[n]} ({n})", n) for n in PARAM_NAMES],
                 value=v,
                 description=d,
-                style=STYLE,
-                layout={"width": "220px"},
+                style={"description_width": "90px"},
+                layout={"width": "260px"},
             )
             for v, d in ((a, "landscape x"), (b, "landscape y"))
         )
