@@ -31,10 +31,12 @@ lab: install
 
 ## Install everything and run the whole test suite: lint, unit tests, notebooks under strict nbval,
 ## and the browser tests in JupyterLab (skipped with a message where Chromium is missing, unless CI=true).
+## Two workers (pytest-xdist), each taking whole test files (loadscope): a notebook's cells stay together, in
+## order, in one kernel, and the browser tests share one JupyterLab.
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest --nbval --nbval-sanitize-with notebooks/sanitize.cfg tests notebooks
+	$(BIN)/python -m pytest -n 2 --dist loadscope --nbval --nbval-sanitize-with notebooks/sanitize.cfg tests notebooks
 
 ## Re-execute every notebook in place, so the committed outputs are what a fresh run prints.
 notebooks: install
