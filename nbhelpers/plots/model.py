@@ -165,12 +165,14 @@ def loss_bars(params, data, hidden="linear", scaler=None, ax=None):
     return {"bars": bars, "losses": per_row}
 
 
-def draw_model(ax, params, data, hidden="linear", scaler=None):
-    """The regression fit, or the classification decision boundary, for ``params``, labelled with the data's names."""
+def draw_model(ax, params, data, hidden="linear", scaler=None, n=200):
+    """The regression fit, or the classification decision boundary, for ``params``, labelled with the data's names.
+
+    ``n``: the boundary's grid, n x n points (a panel redrawn at every step can take fewer)."""
     names = (*data.feature_names, data.target_name)
     if data.task == "regression":
         return plot_fit(params, data.X, data.y, hidden, scaler, ax=ax, names=names)
-    return plot_decision_boundary(params, data.X, data.y, hidden, scaler, ax=ax, names=names)
+    return plot_decision_boundary(params, data.X, data.y, hidden, scaler, ax=ax, names=names, n=n)
 
 
 def _boundary_tile(ax, params, data, hidden, scaler, title):

@@ -16,6 +16,7 @@ from .model import draw_model, mark_row
 from .training import plot_update_curve
 
 GRID = 100  # the landscape's grid: GRID x GRID points
+BOUNDARY_GRID = 120  # the decision boundary's grid (the static figures of notebooks 03 and 04 use 200)
 FIGSIZE = (13, 9.6)
 
 
@@ -58,7 +59,11 @@ def draw_playground(axes, state: Playground, a="w2_11", b="b_21", network=None) 
         network = (look, plot_live_network(state.params, values, net, *look))
     else:
         update_live_network(network[1], state.params, values)
-    net.set_title(f"row {row + 1} through the network", fontsize=14, pad=22)
+    if network[1].get("title") is None:  # the same words for every row: part of the frame, drawn once
+        network[1]["title"] = net.text(
+            0.5, 1.06, "the ringed row through the network", transform=net.transAxes, ha="center", fontsize=14
+        )
+        network[1]["title"].set_gid("frame")
     if a == b:
         land.text(0.5, 0.5, "choose two different parameters", ha="center", transform=land.transAxes)
         rows = None
@@ -68,7 +73,7 @@ def draw_playground(axes, state: Playground, a="w2_11", b="b_21", network=None) 
         plot_landscape(surface, state.trajectory(a), state.trajectory(b), ax=land, subtitle="darker: lower" + sample)
     updates, losses = zip(*state.curve)
     plot_update_curve(updates, losses, state.n_rows, curve, state.task, state.eta, state.stopped)
-    draw_model(model, state.params, state.data, state.hidden, state.scaler)
+    draw_model(model, state.params, state.data, state.hidden, state.scaler, n=BOUNDARY_GRID)
     mark_row(model, state.data, row)
     model.set_title(f"○ row {row + 1}" + (" (the last Step)" if state.last is not None else " (the next Step)"))
     return {"network": network, "row": row, "landscape_rows": rows}
