@@ -9,8 +9,10 @@ the test could pass on a stale file. Build isolation fetches setuptools from the
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -85,3 +87,42 @@ def test_wheel_install_loads_the_datasets_from_any_directory(tmp_path):
     assert got["features"] == ["iq", "cgpa"] and got["target"] == "package"
     assert got["cy"] == [1.0, 1.0, 0.0, 0.0]
     assert got["first_loss"] == 19183.5 and got["last_loss"] < 1e-3
+
+
+# --- the dependency lists: the runtime needs only what the notebooks import, everywhere the same ------------------
+RUNTIME = {"numpy": "1.24", "matplotlib": "3.7.2", "ipywidgets": "8.0.5", "pillow": "9"}
+REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9_.-]+)\s*>=\s*([0-9][0-9.]*)\s*(?:;\s*(.*))?$")
+
+
+def declared_requirements():
+    """(name, lower bound, extra or None) for each requirement of the installed nbhelpers (its own metadata)."""
+    found = []
+    for line in importlib.metadata.requires("nbhelpers") or []:
+        match = REQUIREMENT.match(line)
+        assert match, f"a requirement without a lower bound, or not understood: {line!r}"
+        name, bound, marker = match.groups()
+        extra = re.search(r'extra\s*==\s*"([^"]+)"', marker or "")
+        found.append((name.lower(), bound, extra.group(1) if extra else None))
+    return found
+
+
+def test_the_runtime_needs_only_what_the_notebooks_import():
+    runtime = {name: bound for name, bound, extra in declared_requirements() if extra is None}
+    assert runtime == RUNTIME, f"runtime requirements {runtime}; expected {RUNTIME} (JupyterLab is the 'lab' extra)"
+    lab = {name for name, _, extra in declared_requirements() if extra == "lab"}
+    assert lab == {"jupyterlab"}
+
+
+def test_environment_yml_asks_for_the_same_versions():
+    """environment.yml (conda, Binder) lists the runtime requirements with the same lower bounds, plus JupyterLab
+    (a conda user opens the notebooks in it) and tqdm (the optional progress bar)."""
+    listed = {}
+    for line in (REPO / "environment.yml").read_text(encoding="utf-8").splitlines():
+        match = re.match(r"^\s*-\s*([A-Za-z0-9_.-]+)\s*>=\s*([0-9][0-9.]*)", line)
+        if match:
+            listed[match.group(1).lower()] = match.group(2)
+    declared = {name: bound for name, bound, extra in declared_requirements()}
+    assert {k: v for k, v in listed.items() if k in RUNTIME} == RUNTIME, listed
+    for name in ("jupyterlab", "tqdm"):
+        assert listed.get(name) == declared.get(name), (name, listed.get(name), declared.get(name))
+    assert set(listed) - set(RUNTIME) <= {"python", "jupyterlab", "tqdm"}, f"more than the notebooks need: {listed}"
