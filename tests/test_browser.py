@@ -185,15 +185,21 @@ def test_saved_notebook_reopens(lab, notebook):
     bs.close_tab(page)
     problems += tab.problems_since(since)
     lab.shutdown_kernels(path=name)  # the next day: the kernel is gone, and the browser starts afresh
+    next_day = "saved, closed, and opened the next day (a new kernel, JupyterLab loaded afresh)"
     since = tab.mark(reload=True)
     bs.open_notebook(tab, name, reload=True)
-    problems += bs.check_panels_without_kernel(
-        page,
-        notebook.committed,
-        "saved, closed, and opened the next day (a new kernel, JupyterLab loaded afresh)",
-        live_ok=True,
-    )
-    problems += tab.problems_since(since)
+    found = bs.check_panels_without_kernel(page, notebook.committed, next_day, live_ok=True)
+    found += tab.problems_since(since)
+    if found and all("model not found" in p for p in found):
+        # jupyterlab-manager 5 sometimes renders a saved widget before it has restored the notebook's saved widget
+        # state, and then says "model not found" (the state is in the file: every view's model is there). A learner
+        # reloads the page; so does the test, once. A second failure, or any other problem, fails the test.
+        print(f"{name}: first load after reopening: {found}; loading again")
+        since = tab.mark(reload=True)
+        bs.open_notebook(tab, name, reload=True)
+        found = bs.check_panels_without_kernel(page, notebook.committed, next_day + ", loaded again", live_ok=True)
+        found += tab.problems_since(since)
+    problems += found
     assert problems == [], report(f"{name}, saved and reopened", problems)
 
 
