@@ -19,8 +19,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import nbhelpers as nb  # noqa: E402
-import nbhelpers.panels.playground  # noqa: E402, F401
 from nbhelpers import panels  # noqa: E402
+from nbhelpers.panels.playground import CHOICES, PlaygroundPanel  # noqa: E402
 
 N = 30
 LARGE_TARGET_MS = 200  # a panel on a learner's own 10,000-row file
@@ -96,10 +96,8 @@ LANDSCAPE_TARGET_MS = 50  # a 100 x 100 loss landscape
 def playground_rows():
     """The playground of notebook 06: Step, Epoch and two control changes, timed from the click (or ``set``) to
     the new PNG, on the XOR preset as the notebook builds it and on the notes' regression data."""
-    from nbhelpers.panels.playground import PlaygroundPanel
-
     rows = []
-    for label, data in (("preset: xor", "preset: xor"), ("notes: regression", list(panels.playground.CHOICES)[0])):
+    for label, data in (("preset: xor", "preset: xor"), ("notes: regression", list(CHOICES)[0])):
         panel = PlaygroundPanel(data=data, hidden="tanh", eta=0.3)
         for action, act in (("Step", panel.step_button.click), ("Epoch", panel.epoch_button.click)):
             times = []

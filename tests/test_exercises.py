@@ -210,6 +210,20 @@ JUNK = [
     print,
     len,
     max,
+    # for the exercises of notebook 05 (any number of arguments: past the signature check of each of them)
+    lambda p, x1, x2, y, eta, epochs, z: 1,
+    lambda *a: None,
+    lambda *a: "abc",
+    lambda *a: [math.nan] * 9,
+    lambda *a: [math.inf] * 3,
+    lambda *a: (None, None, None, None),
+    lambda *a: [np.ones(3)] * 4,
+    lambda *a: ["a"] * 4,
+    lambda *a: [[1, 2], 1, 2, 3],
+    lambda *a: {"dW1": 1},
+    lambda *a: 1 / 0,
+    lambda *a: (x for x in range(3)),
+    lambda *a: [np.zeros((2, 2)), np.zeros(2), np.zeros((1, 2)), np.full(1, math.nan)],
 ]
 
 

@@ -180,11 +180,7 @@ class PlaygroundPanel(Panel):
             return
         file = files[0]
         upload = read_upload(bytes(file["content"]), file["name"])  # a ValueError leaves everything as it was
-        columns = list(upload.columns)
-        if len(columns) < 3:
-            raise ValueError(
-                f"{upload.name}: {len(columns)} columns; the network needs two inputs and a target (3 columns)"
-            )
+        columns = list(upload.columns)  # at least 3: read_upload refuses fewer
         data = load_upload(upload, columns[:2], columns[-1])  # the first two columns, and the last as the target
         self.uploaded = upload
         self._quiet = True

@@ -66,14 +66,9 @@ def _static_key(artist):
             artist.get_fontweight(),
             artist.get_visible(),
         )
-    if isinstance(artist, Legend):
-        return (
-            "legend",
-            tuple(t.get_text() for t in artist.texts),
-            _legend_key(artist)[1],
-            artist._loc,
-            artist.get_bbox_to_anchor().bounds,
-        )
+    if isinstance(artist, Legend):  # its texts, handles and where it lays itself out (through public calls only)
+        where = artist.get_window_extent(artist.figure.canvas.get_renderer()).bounds
+        return ("legend", tuple(t.get_text() for t in artist.texts), _legend_key(artist)[1], tuple(where))
     if isinstance(artist, Circle):
         return ("circle", artist.center, artist.radius, artist.get_facecolor(), artist.get_edgecolor())
     return ("artist", id(artist))
