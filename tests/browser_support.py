@@ -75,6 +75,46 @@ def chromium_available() -> tuple[bool, str]:
     return True, ""
 
 
+# --- for the test modules: skip without a browser (fail under CI=true), one tab per user, reports ------------------
+IN_CI = os.environ.get("CI") == "true"
+
+
+def skip_module_without_browser() -> tuple[bool, str]:
+    """At the top of a browser test module: skip it, with the line saying how to enable it, where Chromium or
+    playwright is missing, except under CI=true, where its tests then fail in their bodies (``need_browser``).
+    Returns ``chromium_available()``."""
+    import pytest
+
+    ok, why = chromium_available()
+    if not ok and not IN_CI:
+        pytest.skip(f"browser tests skipped ({why}); to run them, {ENABLE_HINT}", allow_module_level=True)
+    return ok, why
+
+
+def new_tab(request, lab):
+    """A tab on pytest-playwright's ``browser``, closed after its user is done. Without Chromium (only reached under
+    CI=true) None, and the browser is never asked for: ``need_browser`` then fails the test in its body, so that
+    pytest counts a failure, not a set-up error."""
+    if not chromium_available()[0]:
+        yield None
+        return
+    tab = Tab(request.getfixturevalue("browser"), lab)
+    yield tab
+    tab.close()
+
+
+def need_browser(fixture_value) -> None:
+    if fixture_value is None:
+        import pytest
+
+        pytest.fail(f"CI=true and the browser tests cannot run: {chromium_available()[1]}; {ENABLE_HINT}")
+
+
+def report(what: str, problems: list[str], timings: dict | None = None) -> str:
+    took = f" ({timings} s)" if timings else ""
+    return f"{what}{took}:\n  " + "\n  ".join(problems)
+
+
 # --- the server ---------------------------------------------------------------------------------------------------
 # Settings of the server's own: no build check (GET /lab/api/build costs ~4 s of CPU on every page load), no
 # "Would you like to get notified about official Jupyter news?" toast over the notebook, no autosave (a notebook left
