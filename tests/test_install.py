@@ -19,6 +19,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+from packaging.specifiers import SpecifierSet
+
 REPO = Path(__file__).resolve().parent.parent
 IGNORE = shutil.ignore_patterns(
     ".venv",
@@ -113,16 +115,63 @@ def test_the_runtime_needs_only_what_the_notebooks_import():
     assert lab == {"jupyterlab"}
 
 
+CONDA_DEPENDENCY = re.compile(r"^\s{0,4}-\s+([A-Za-z0-9_.-]+)\s*(?:(>=|==|=)\s*([0-9][0-9.]*))?\s*(?:#.*)?$")
+
+
+def conda_dependencies(path: Path) -> dict[str, tuple[str | None, str | None]]:
+    """{name: (operator, version)} for each conda package under an environment file's dependencies: (not pip:)."""
+    found, section = {}, None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        top = re.match(r"^([A-Za-z_]+):", line)
+        section = top.group(1) if top else section
+        match = CONDA_DEPENDENCY.match(line)
+        if match and section == "dependencies":
+            name, operator, version = match.groups()
+            assert name.lower() not in found, f"{path.name}: {name} listed twice"
+            found[name.lower()] = (operator, version)
+    return found
+
+
+def lower_bounds(path: Path) -> dict[str, str]:
+    return {name: version for name, (operator, version) in conda_dependencies(path).items() if operator == ">="}
+
+
 def test_environment_yml_asks_for_the_same_versions():
-    """environment.yml (conda, Binder) lists the runtime requirements with the same lower bounds, plus JupyterLab
+    """environment.yml (conda) lists the runtime requirements with the same lower bounds, plus JupyterLab
     (a conda user opens the notebooks in it) and tqdm (the optional progress bar)."""
-    listed = {}
-    for line in (REPO / "environment.yml").read_text(encoding="utf-8").splitlines():
-        match = re.match(r"^\s*-\s*([A-Za-z0-9_.-]+)\s*>=\s*([0-9][0-9.]*)", line)
-        if match:
-            listed[match.group(1).lower()] = match.group(2)
+    listed = lower_bounds(REPO / "environment.yml")
     declared = {name: bound for name, bound, extra in declared_requirements()}
     assert {k: v for k, v in listed.items() if k in RUNTIME} == RUNTIME, listed
     for name in ("jupyterlab", "tqdm"):
         assert listed.get(name) == declared.get(name), (name, listed.get(name), declared.get(name))
     assert set(listed) - set(RUNTIME) <= {"python", "jupyterlab", "tqdm"}, f"more than the notebooks need: {listed}"
+
+
+def test_binder_asks_for_the_same_packages_with_an_exact_python():
+    """binder/environment.yml (repo2docker reads only binder/ when it exists) lists exactly the packages and lower
+    bounds of environment.yml, but Python as `python=X.Y`: repo2docker takes no range (python>=3.10 would silently
+    give its default Python)."""
+    binder = conda_dependencies(REPO / "binder" / "environment.yml")
+    conda = conda_dependencies(REPO / "environment.yml")
+    operator, version = binder.pop("python", (None, None))
+    assert operator == "=" and re.fullmatch(r"3\.[0-9]+", version or ""), f"binder: python {operator} {version}"
+    requires_python = SpecifierSet(importlib.metadata.metadata("nbhelpers")["Requires-Python"])
+    assert f"{version}.0" in requires_python, f"binder's Python {version} is outside requires-python {requires_python}"
+    expected = {name: spec for name, spec in conda.items() if name not in ("python", "pip")}  # pip: the -e . below
+    assert binder == expected, f"binder/environment.yml {binder}\nenvironment.yml {expected}"
+    declared = {name: bound for name, bound, _ in declared_requirements()}
+    assert {name: version for name, (_, version) in binder.items()} == {
+        name: declared[name] for name in (*RUNTIME, "jupyterlab", "tqdm")
+    }
+
+
+def test_binder_installs_nbhelpers_itself_without_its_requirements():
+    """binder/postBuild installs the project from the repository's root (where repo2docker runs it), with --no-deps
+    so that pip leaves conda-forge's packages alone, and stops the build if that fails."""
+    post_build = REPO / "binder" / "postBuild"
+    assert os.access(post_build, os.X_OK), "binder/postBuild must be executable"
+    lines = [line.split("#", 1)[0].strip() for line in post_build.read_text(encoding="utf-8").splitlines()]
+    assert lines[0] == "" and post_build.read_text(encoding="utf-8").startswith("#!/bin/bash\n")
+    assert "set -euo pipefail" in lines
+    installs = [line for line in lines if re.match(r"python -m pip install\b", line)]
+    assert len(installs) == 1 and installs[0].split()[4:] == ["--no-deps", "--no-cache-dir", "."], installs
