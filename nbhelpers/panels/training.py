@@ -8,7 +8,7 @@ import numpy as np
 
 from ..data import scaled_inputs
 from ..params import Params
-from ..plots import draw_model, panel_figure, plot_decision_boundary, plot_loss_curve, wipe
+from ..plots import draw_model, panel_figure, plot_decision_boundary, plot_loss_curve
 from ..tables import formula_box_html
 from ..training import train
 from ..validate import HIDDEN
@@ -94,6 +94,7 @@ class TrainingPanel(Panel):
             ]
         )
         self.history = None
+        self._drawn = None  # the artists of the last draw, moved by the next (plots' ``drawn``)
         self.redraw()
 
     def compute(self):
@@ -112,12 +113,13 @@ class TrainingPanel(Panel):
         return history, scaler
 
     def draw(self):
+        """Train, then draw the loss curve and the model in place (the artists of the last draw move)."""
         self.history, scaler = self.compute()
         left, right = self.figure.axes
-        wipe(left)
-        wipe(right)
-        plot_loss_curve(self.history, ax=left)
-        drawn = draw_model(right, self.history.final, self.data, self.history.hidden, scaler)
+        before = self._drawn or {}
+        loss = plot_loss_curve(self.history, ax=left, drawn=before.get("loss"))
+        drawn = draw_model(right, self.history.final, self.data, self.history.hidden, scaler, drawn=before.get("model"))
+        self._drawn = {"loss": loss, "model": drawn}
         title = f"after epoch {self.history.final_epoch}"
         if self.history.diverged_at:  # (diverged at 0: the initial parameters are all there is)
             title += ", where the run stopped"
@@ -175,6 +177,7 @@ class EpochScrubber(Panel):
         plot_loss_curve(history, ax=left)  # drawn once; only the marker moves
         (self.marker,) = left.plot([0], [history.losses[0]], "o", color="k", markersize=11, zorder=4)
         self.widget = widgets.VBox([self.epoch, self.view.image, self._caption()])
+        self._drawn = None  # the boundary's artists of the last draw, moved by the next
         self.redraw()
 
     def draw(self):
@@ -183,10 +186,9 @@ class EpochScrubber(Panel):
         params, J = self.history.params[i], float(self.history.losses[i])  # replay: index the record
         self.marker.set_data([k], [J])
         right = self.figure.axes[1]
-        wipe(right)
         names = (*self.data.feature_names, self.data.target_name)
-        drawn = plot_decision_boundary(
-            params, self.data.X, self.data.y, self.history.hidden, self.scaler, ax=right, names=names
+        self._drawn = plot_decision_boundary(
+            params, self.data.X, self.data.y, self.history.hidden, self.scaler, ax=right, names=names, drawn=self._drawn
         )
         right.set_title(f"epoch {k}: mean J = {J:.4g}")
-        return drawn
+        return self._drawn

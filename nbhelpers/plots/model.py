@@ -8,7 +8,9 @@ import numpy as np
 from ..activations import sigmoid_array
 from ..lessons import boundary_points, grid_over, line_fit_residual
 from ..network import forward, losses
-from .axes import LEGEND, MANY_ROWS, axes_or_new, label_for, nice_limits, points
+from .axes import LEGEND, MANY_ROWS, axes_or_new, kept, label_for, nice_limits, points, segments
+from .axes import legend as legend_of
+from .axes import line as plot_line
 from .style import COLORS
 
 
@@ -21,11 +23,12 @@ def trend(x1, x2):
     return float(x2.mean() - slope * x1.mean()), slope
 
 
-def plot_fit(params, X, y, hidden="linear", scaler=None, ax=None, names=("iq", "cgpa", "package")):
+def plot_fit(params, X, y, hidden="linear", scaler=None, ax=None, names=("iq", "cgpa", "package"), drawn=None):
     """Regression: targets and predictions against the first input, with the residuals, and the model along the
     data's trend (the least-squares line of the second input on the first: cgpa = iq / 10 for the notes' rows).
 
-    ``names``: the two input columns and the target, for the axis labels.
+    ``names``: the two input columns and the target, for the axis labels; ``drawn``: what an earlier call on ``ax``
+    returned, to draw again in place (a panel's redraw).
     """
     ax = axes_or_new(ax)
     X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
@@ -39,19 +42,23 @@ def plot_fit(params, X, y, hidden="linear", scaler=None, ax=None, names=("iq", "
     line_in = line_X if scaler is None else scaler.transform(line_X)
     scale = float(np.abs(X[:, 1]).max()) or 1.0
     line = f"{b:.3g}·{names[0]}" + ("" if abs(a) < 1e-9 * scale else f" {'+' if a > 0 else '−'} {abs(a):.3g}")
-    model = ax.plot(
+    model = plot_line(
+        ax,
+        drawn,
+        "model",
         line_x1,
         forward(params, line_in, "regression", hidden).y_hat,
         color=COLORS["out"],
         alpha=0.5,
         label=f"ŷ along the data's trend\n{names[1]} ≈ {line}",
-    )[0]
+    )
     few = len(y) <= MANY_ROWS
     resid = None
     if few:  # beyond MANY_ROWS the gap between the two markers shows the error (10,000 lines cost a second)
-        resid = ax.vlines(x1, y, y_hat, color=COLORS["bad"], alpha=0.6, linestyles="dotted", label="error y − ŷ")
-    targets = points(ax, x1, y, few, color=COLORS["target"], marker="o", size=70, zorder=3, label="target y")
-    preds = points(ax, x1, y_hat, few, color=COLORS["out"], marker="X", size=90, zorder=4, label="prediction ŷ")
+        style = {"color": COLORS["bad"], "alpha": 0.6, "linestyles": "dotted", "label": "error y − ŷ"}
+        resid = segments(ax, drawn, "residuals", x1, y, y_hat, **style)
+    targets = points(ax, x1, y, few, COLORS["target"], "o", 70, 3, "target y", drawn=drawn, key="targets")
+    preds = points(ax, x1, y_hat, few, COLORS["out"], "X", 90, 4, "prediction ŷ", drawn=drawn, key="predictions")
     ax.set_xlabel(label_for(names[0]))
     ax.set_ylabel(label_for(names[2]))
     shown = np.concatenate([y, y_hat, model.get_ydata()])
@@ -59,8 +66,8 @@ def plot_fit(params, X, y, hidden="linear", scaler=None, ax=None, names=("iq", "
     lo, hi = (min(shown.min(), 0.0), max(shown.max(), 0.0)) if shown.size else (0.0, 1.0)
     ax.set_ylim(*nice_limits(lo, hi + 0.05 * (hi - lo) if hi > lo else hi + 1.0))
     ax.set_xlim(line_x1[0], line_x1[-1])
-    ax.legend(**LEGEND)
-    return {"targets": targets, "predictions": preds, "residuals": resid, "model": model, "y_hat": y_hat}
+    key = legend_of(ax, drawn, **LEGEND)
+    return {"targets": targets, "predictions": preds, "residuals": resid, "model": model, "y_hat": y_hat, "legend": key}
 
 
 def plot_decision_boundary(
@@ -74,11 +81,13 @@ def plot_decision_boundary(
     colorbar=False,
     names=("iq", "cgpa", "placed"),
     legend=True,
+    drawn=None,
 ):
     """Classification: P(y = 1) over the plane of the two inputs, the y_hat = 0.5 line, and the rows by class.
 
     ``names``: the two input columns and the target, for the labels; ``legend=False`` leaves the legend out
-    (small multiples put one legend for all their tiles).
+    (small multiples put one legend for all their tiles); ``drawn``: what an earlier call on ``ax`` returned, to
+    draw again in place (a panel's redraw).
     """
     ax = axes_or_new(ax)
     X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
@@ -86,23 +95,32 @@ def plot_decision_boundary(
     z = forward(params, pts if scaler is None else scaler.transform(pts), "classification", hidden).z
     prob = sigmoid_array(z).reshape(G1.shape)
     extent = (G1.min(), G1.max(), G2.min(), G2.max())
-    image = ax.imshow(
-        prob,
-        origin="lower",
-        extent=extent,
-        aspect="auto",
-        cmap="RdBu",
-        vmin=0,
-        vmax=1,
-        alpha=0.75,
-        interpolation="nearest",
-    )
-    boundary = None
+    image = kept(drawn, "image", ax)
+    if image is not None and image.get_array().shape == prob.shape:
+        image.set_data(prob)
+        image.set_extent(extent)
+    else:
+        image = ax.imshow(
+            prob,
+            origin="lower",
+            extent=extent,
+            aspect="auto",
+            cmap="RdBu",
+            vmin=0,
+            vmax=1,
+            alpha=0.75,
+            interpolation="nearest",
+        )
+    boundary = kept(drawn, "boundary", ax)
+    if boundary is not None:  # a contour cannot be moved: drawn anew
+        boundary.remove()
+        boundary = None
     if prob.min() < 0.5 < prob.max():
         boundary = ax.contour(G1, G2, prob, levels=[0.5], colors="k", linewidths=2)
+    classes = {}
     for cls, marker in ((1, "o"), (0, "s")):
         rows = y == cls
-        points(
+        classes[f"class{cls}"] = points(
             ax,
             X[rows, 0],
             X[rows, 1],
@@ -113,16 +131,19 @@ def plot_decision_boundary(
             zorder=3,
             label=f"{names[2]} = {cls}",
             edgecolor="k",
+            drawn=drawn,
+            key=f"class{cls}",
         )
     ax.set_xlabel(label_for(names[0]))
     ax.set_ylabel(label_for(names[1]))
     p = f"P({names[2]}) = ŷ"
     ax.set_title(f"{p}; black line: ŷ = 0.5" if boundary else f"{p} (no ŷ = 0.5 line here)")
+    key = None
     if legend:
-        ax.legend(**LEGEND)
+        key = legend_of(ax, drawn, **LEGEND)
     if colorbar:
         ax.figure.colorbar(image, ax=ax, label="ŷ")
-    return {"image": image, "boundary": boundary, "prob": prob}
+    return {"image": image, "boundary": boundary, "prob": prob, "legend": key, **classes}
 
 
 def plot_sigmoid(ax=None, zmax=8):
@@ -165,14 +186,15 @@ def loss_bars(params, data, hidden="linear", scaler=None, ax=None):
     return {"bars": bars, "losses": per_row}
 
 
-def draw_model(ax, params, data, hidden="linear", scaler=None, n=200):
+def draw_model(ax, params, data, hidden="linear", scaler=None, n=200, drawn=None):
     """The regression fit, or the classification decision boundary, for ``params``, labelled with the data's names.
 
-    ``n``: the boundary's grid, n x n points (a panel redrawn at every step can take fewer)."""
+    ``n``: the boundary's grid, n x n points (a panel redrawn at every step can take fewer); ``drawn``: what an
+    earlier call on ``ax`` returned, to draw again in place."""
     names = (*data.feature_names, data.target_name)
     if data.task == "regression":
-        return plot_fit(params, data.X, data.y, hidden, scaler, ax=ax, names=names)
-    return plot_decision_boundary(params, data.X, data.y, hidden, scaler, ax=ax, names=names, n=n)
+        return plot_fit(params, data.X, data.y, hidden, scaler, ax=ax, names=names, drawn=drawn)
+    return plot_decision_boundary(params, data.X, data.y, hidden, scaler, ax=ax, names=names, n=n, drawn=drawn)
 
 
 def _boundary_tile(ax, params, data, hidden, scaler, title):

@@ -8,7 +8,7 @@ import numpy as np
 from ..lessons import converging_range, symmetry_gap
 from ..notation import MATHTEXT, UNICODE
 from ..training import History
-from .axes import axes_or_new, nice_limits, round_up, say, use_log_scale
+from .axes import axes_or_new, line, message, nice_limits, round_up, say, use_linear_scale, use_log_scale
 from .style import COLORS
 
 
@@ -17,25 +17,31 @@ def divergence_message(history: History) -> str | None:
     return history.advice
 
 
-def plot_loss_curve(history: History, ax=None, label=None, color=None):
-    """The dataset-mean loss after each epoch, on a log scale; says so in words if training diverged."""
+def plot_loss_curve(history: History, ax=None, label=None, color=None, drawn=None):
+    """The dataset-mean loss after each epoch, on a log scale; says so in words if training diverged.
+
+    ``drawn``: what an earlier call on ``ax`` returned, to draw again in place (a panel's redraw)."""
     ax = axes_or_new(ax)
     losses = np.asarray(history.losses, dtype=float)
     ok = np.isfinite(losses) & (losses <= 1e12)
     epochs = np.asarray(history.recorded)  # every epoch, or every k-th of a very long run
-    (line,) = ax.plot(epochs[ok], losses[ok], marker="o" if ok.sum() < 30 else None, label=label, color=color)
+    marker = "o" if ok.sum() < 30 else "None"
+    curve = line(ax, drawn, "line", epochs[ok], losses[ok], marker=marker, label=label, color=color)
     ax.set_xlim(0, max(round_up(history.epochs), ax.get_xlim()[1] if len(ax.lines) > 1 else 0))
     shown = np.concatenate([np.asarray(ln.get_ydata(), dtype=float) for ln in ax.lines])  # every curve on ax
     if shown.size and (shown > 0).all():
         use_log_scale(ax)
         ax.set_ylim(*nice_limits(shown.min(), shown.max(), log=True))
+    else:  # a loss of exactly 0 (a perfect fit), or none left to show: a linear axis from 0
+        use_linear_scale(ax)
+        top = shown.max() if shown.size else 0.0
+        ax.set_ylim(*nice_limits(min(shown.min(), 0.0) if shown.size else 0.0, top if top > 0 else 1.0))
     ax.set_xlabel("epoch")
     scale = " (log scale)" if ax.get_yscale() == "log" else ""
     ax.set_ylabel("mean loss " + ("L" if history.task == "regression" else "J") + scale)
     ax.set_title(f"loss, η = {history.eta:.1e}")
-    msg = divergence_message(history)
-    text = say(ax, msg) if msg else None
-    return {"line": line, "message": text}
+    text = message(ax, drawn, "message", divergence_message(history))
+    return {"line": curve, "message": text}
 
 
 def plot_trajectories(history: History, names=("w1_11", "w1_12"), ax=None):
