@@ -510,9 +510,14 @@ def figure_src(page, index: int) -> str | None:
 def press_and_wait(page, index: int, key: str, timeout=10.0) -> str:
     """Press ``key`` on panel ``index``'s focused slider handle: 'changed' (a new figure loaded), 'settled' (the
     kernel went idle and no new figure came) or 'timeout'."""
+    return act_and_wait(page, index, lambda: page.keyboard.press(key), timeout)
+
+
+def act_and_wait(page, index: int, act, timeout=10.0) -> str:
+    """Do ``act()`` (a key press, a click) on panel ``index``; then as ``press_and_wait``."""
     before = figure_src(page, index)
     pressed_at = page.evaluate("performance.now()")
-    page.keyboard.press(key)
+    act()
     try:
         return page.wait_for_function(
             "([i, src, t, ms]) => nbh.afterKey(i, src, t, ms)",
@@ -590,14 +595,24 @@ def check_panels(page, cell: int | None = None) -> list[str]:
     if cell is not None and not found:
         problems.append(f"cell {cell}: the panel is gone")
     for p in found:
-        where = f"cell {p['cell']}: panel"
-        if p["sliders"] == 0:
-            problems.append(f"{where} shows no slider ({p['text'][:80]!r})")
-        if p["images"] == 0:
-            problems.append(f"{where} shows no figure (img.panel-figure)")
-        elif p["loaded"] < p["images"]:
-            problems.append(f"{where}: {p['images'] - p['loaded']} figure(s) empty or not loaded")
+        problems += panel_problems(p)
     return problems
+
+
+def panel_problems(p: dict) -> list[str]:
+    """What is missing from one panel as ``panels`` describes it (in JupyterLab or in Voilà): sliders, a loaded
+    figure."""
+    problems, where = [], f"cell {p['cell']}: panel"
+    if p["sliders"] == 0:
+        problems.append(f"{where} shows no slider ({p['text'][:80]!r})")
+    if p["images"] == 0:
+        problems.append(f"{where} shows no figure (img.panel-figure)")
+    elif p["loaded"] < p["images"]:
+        problems.append(f"{where}: {p['images'] - p['loaded']} figure(s) empty or not loaded")
+    return problems
+
+
+SHOWN_WRONG = ("Error displaying widget", "Loading widget...", "Error rendering output")  # what a widget never reads
 
 
 def check_outputs(page, expected_panels: int | None = None) -> list[str]:
@@ -606,11 +621,7 @@ def check_outputs(page, expected_panels: int | None = None) -> list[str]:
     problems = check_panels(page)
     # textContent: cells scrolled out of view are not laid out (content-visibility) and have no innerText
     body = page.text_content("body")
-    problems += [
-        f"the page reads {phrase!r}"
-        for phrase in ("Error displaying widget", "Loading widget...", "Error rendering output")
-        if phrase in body
-    ]
+    problems += [f"the page reads {phrase!r}" for phrase in SHOWN_WRONG if phrase in body]
     found = len(panels(page))
     if expected_panels is not None and found != expected_panels:
         problems.append(
@@ -622,7 +633,12 @@ def check_outputs(page, expected_panels: int | None = None) -> list[str]:
 def check_static_figures(page, committed: Path) -> list[str]:
     """After Run All, every cell shows as many static figures (image/png outputs, not the panels' figures) as the
     committed notebook holds for it."""
-    shown = dict(page.evaluate("nbh.staticFigures()"))
+    return static_figure_problems(dict(page.evaluate("nbh.staticFigures()")), committed)
+
+
+def static_figure_problems(shown: dict[int, int], committed: Path, when="after Run All") -> list[str]:
+    """Cells that show fewer or more static figures (``shown``: cell number -> image/png outputs on the page) than
+    the committed notebook holds for them."""
     problems, expected = [], 0
     for cell in notebook_cells(committed):
         got = shown.get(cell.number, 0)
@@ -638,7 +654,7 @@ def check_static_figures(page, committed: Path) -> list[str]:
         problems.insert(
             0,
             f"{sum(shown.values())} of the {expected} static figures of the committed notebook are "
-            f"shown after Run All (kernel environment: {KERNEL_ENV})",
+            f"shown {when} (kernel environment: {KERNEL_ENV})",
         )
     return problems
 

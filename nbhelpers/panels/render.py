@@ -232,9 +232,15 @@ class BlitRenderer:
                     artist.draw(renderer)
         size = self.canvas.get_width_height()
         image = Image.frombuffer("RGBA", size, self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+        if self._opaque():  # no pixel can be see-through: RGB, a quarter less to encode and to decode
+            image = image.convert("RGB")
         buf = io.BytesIO()
         image.save(buf, format="png", **PNG_OPTIONS)
         return buf.getvalue()
+
+    def _opaque(self) -> bool:
+        patch = self.fig.patch
+        return patch.get_visible() and to_rgba(patch.get_facecolor(), patch.get_alpha())[3] == 1.0
 
     def _draw_legend(self, i, legend, renderer):
         key = _legend_key(legend)
