@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 # Jupyter refuses to run as root (CI, containers) without --allow-root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: install lab test lint notebooks bench cheatsheet clean
+.PHONY: install lab test lint notebooks bench cheatsheet html clean
 
 # JupyterLab setting for this environment: save the widgets' state with the notebook, so that a saved and reopened
 # notebook shows its panels where the learner left them (they come alive again when their cell runs).
@@ -54,6 +54,10 @@ bench: install
 ## Draw docs/cheatsheet.pdf and docs/cheatsheet.png from nbhelpers (after changing a formula; a test says when).
 cheatsheet: install
 	$(BIN)/python docs/make_cheatsheet.py
+
+## Write build/html/: a static page per notebook from its committed outputs (not run again) and index.html; no network.
+html: install
+	$(BIN)/python tools/build_html.py build/html
 
 clean:
 	rm -rf $(VENV)
