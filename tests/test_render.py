@@ -70,3 +70,24 @@ def test_the_private_title_attributes_are_where_the_renderer_reads_them():
     centre, left, right = title_artists(ax)
     assert all(isinstance(t, Text) for t in (centre, left, right))
     assert (centre.get_text(), left.get_text(), right.get_text()) == ("center title", "left title", "right title")
+
+
+@pytest.mark.parametrize("kind", ["flat", "noise", "one pixel"])
+def test_encode_png_is_lossless(kind):
+    """The panels' own PNG writer: Pillow decodes it to exactly the pixels given (alpha included)."""
+    from nbhelpers.panels.render import encode_png
+
+    rng = np.random.default_rng(0)
+    shape = {"flat": (36, 104, 4), "noise": (50, 70, 4), "one pixel": (1, 1, 4)}[kind]
+    rgba = rng.integers(0, 256, shape, dtype=np.uint8) if kind != "flat" else np.full(shape, 255, np.uint8)
+    if kind == "flat":
+        rgba[10:20, 30:40] = (31, 119, 180, 255)
+    decoded = np.asarray(Image.open(io.BytesIO(encode_png(rgba))))
+    assert decoded.shape == rgba.shape and np.array_equal(decoded, rgba)
+
+
+def test_encode_png_takes_only_rgba():
+    from nbhelpers.panels.render import encode_png
+
+    with pytest.raises(ValueError, match="RGBA"):
+        encode_png(np.zeros((4, 4, 3), np.uint8))
