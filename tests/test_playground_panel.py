@@ -154,6 +154,36 @@ def test_a_redrawn_picture_is_what_a_full_draw_shows():
     assert panel.view.renderer.full_draws < 6, "every action redrew the frames"
 
 
+def test_drawn_in_place_is_what_a_fresh_drawing_shows():
+    """The panel draws again in place (curves, points and ring moved, contours drawn anew): after each action its
+    figure is, pixel for pixel, what draw_playground draws on new axes for the same state."""
+    from matplotlib.figure import Figure
+
+    from nbhelpers.panels.render import BlitRenderer
+    from nbhelpers.plots.playground import FIGSIZE, draw_playground, playground_axes
+
+    panel = PlaygroundPanel(data="preset: xor", hidden="tanh", eta=0.2)
+    actions = [
+        lambda: panel.step_button.click(),
+        lambda: panel.epoch_button.click(),
+        lambda: setattr(panel.axis_a, "value", "w1_11"),
+        lambda: setattr(panel.axis_b, "value", panel.axis_a.value),  # "choose two different parameters"
+        lambda: setattr(panel.axis_b, "value", "b_21"),
+        lambda: setattr(panel.hidden, "value", "linear"),  # a new look: everything drawn afresh
+        lambda: setattr(panel.dataset, "value", "notes: regression (iq, cgpa → package)"),
+        lambda: panel.step_button.click(),
+    ]
+    for k, act in enumerate(actions):
+        act()
+        fig = Figure(figsize=FIGSIZE, dpi=80)
+        draw_playground(playground_axes(fig), panel.state, panel.axis_a.value, panel.axis_b.value)
+        fresh = pixels(BlitRenderer(fig).png(full=True))
+        shown = pixels(BlitRenderer(panel.figure).png(full=True))
+        assert shown.shape == fresh.shape
+        differ = int((shown != fresh).any(axis=-1).sum())
+        assert differ == 0, f"after action {k}: {differ} pixels differ from a fresh drawing of the same state"
+
+
 # --- uploads ------------------------------------------------------------------------------------------------------
 GOOD = b"name,iq,cgpa,placed\nA,80,8,1\nB,70,7,1\nC,60,6,0\nD,50,5,0\nE,75,6.5,1\n"
 

@@ -164,7 +164,7 @@ class PlaygroundPanel(Panel):
         self.request_redraw()
 
     problem = None  # the message of the last action that failed, shown until the next action
-    _network = None  # ((task, hidden, columns), the drawn network): restyled on each draw, drawn anew on a change
+    _drawn = None  # what the last draw_playground returned: the next draws again in place (see its ``drawn``)
     _quiet = False  # True while the panel moves its own controls
 
     def _reset(self, **changes):
@@ -217,8 +217,8 @@ class PlaygroundPanel(Panel):
     def draw(self):
         with self._state_lock:
             s = self.state
-            drawn = draw_playground(self.figure.axes, s, self.axis_a.value, self.axis_b.value, self._network)
-            self._network = drawn["network"]
+            drawn = draw_playground(self.figure.axes, s, self.axis_a.value, self.axis_b.value, drawn=self._drawn)
+            self._drawn = drawn
             self.table.value = self._table_html()
             problem = self.problem or s.stopped
             self.message.value = (

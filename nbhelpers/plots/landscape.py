@@ -8,7 +8,7 @@ from matplotlib.colors import LogNorm
 
 from ..landscape import Surface
 from ..notation import MATHTEXT
-from .axes import axes_or_new
+from .axes import axes_or_new, kept, line
 from .style import COLORS
 
 PROJECTION_NOTE = (
@@ -17,16 +17,22 @@ PROJECTION_NOTE = (
 )
 
 
-def plot_landscape(surface: Surface, path_a=(), path_b=(), ax=None, levels=14, note=True, subtitle="darker: lower"):
+def plot_landscape(
+    surface: Surface, path_a=(), path_b=(), ax=None, levels=14, note=True, subtitle="darker: lower", drawn=None
+):
     """The mean loss over ``surface.a`` × ``surface.b`` (the other seven held), and the path (``path_a``,
     ``path_b``) of the two during training, from its start (a white circle) to now (a star).
 
     The colours follow the logarithm of the loss when it spans more than two decades, so the valley shows.
-    ``subtitle``: the title's second line.
+    ``subtitle``: the title's second line; ``drawn``: what an earlier call on ``ax`` returned, to draw again in
+    place (the contours are drawn anew: they cannot be moved).
     """
     ax = axes_or_new(ax, figsize=(7, 5.5))
     losses = np.asarray(surface.losses, dtype=float)
     finite = losses[np.isfinite(losses)]
+    before = drawn or {}
+    if kept(before, "contour", ax) is not None:
+        before["contour"].remove()
     drawn = {"contour": None, "path": None, "start": None, "now": None, "note": None, "title": None}
     if finite.size:
         low, high = float(finite.min()), float(finite.max())
@@ -42,19 +48,33 @@ def plot_landscape(surface: Surface, path_a=(), path_b=(), ax=None, levels=14, n
     a, b = np.asarray(path_a, dtype=float), np.asarray(path_b, dtype=float)
     ok = np.isfinite(a) & np.isfinite(b)
     a, b = a[ok], b[ok]
+    for key in ("path", "start", "now"):
+        if not a.size and kept(before, key, ax) is not None:
+            before[key].remove()
     if a.size:
-        (drawn["path"],) = ax.plot(a, b, "-", color="white", lw=2.2, label="path so far")
-        (drawn["start"],) = ax.plot(a[:1], b[:1], "o", color="white", mec="k", ms=10, label="start")
-        (drawn["now"],) = ax.plot(a[-1:], b[-1:], "*", color=COLORS["bad"], mec="white", ms=18, label="now")
+        drawn["path"] = line(ax, before, "path", a, b, ls="-", color="white", lw=2.2, label="path so far")
+        style = {"ls": "None", "color": "white", "mec": "k", "ms": 10, "label": "start", "marker": "o"}
+        drawn["start"] = line(ax, before, "start", a[:1], b[:1], **style)
+        style = {"ls": "None", "color": COLORS["bad"], "mec": "white", "ms": 18, "label": "now", "marker": "*"}
+        drawn["now"] = line(ax, before, "now", a[-1:], b[-1:], **style)
     ax.set_xlim(surface.a_values[0], surface.a_values[-1])
     ax.set_ylim(surface.b_values[0], surface.b_values[-1])
     ax.set_xlabel(MATHTEXT[surface.a])
     ax.set_ylabel(MATHTEXT[surface.b])
     title = f"mean loss over {MATHTEXT[surface.a]} and {MATHTEXT[surface.b]}" + (f"\n{subtitle}" if subtitle else "")
     # the title as part of the frame: it changes only with the two parameters, and a panel's renderer keeps it
-    drawn["title"] = ax.text(0.5, 1.03, title, transform=ax.transAxes, ha="center", va="bottom", fontsize=14)
-    drawn["title"].set_gid("frame")
-    if note:
+    drawn["title"] = kept(before, "title", ax)
+    if drawn["title"] is not None and drawn["title"].get_text() != title:
+        drawn["title"].remove()
+        drawn["title"] = None
+    if drawn["title"] is None:
+        drawn["title"] = ax.text(0.5, 1.03, title, transform=ax.transAxes, ha="center", va="bottom", fontsize=14)
+        drawn["title"].set_gid("frame")
+    drawn["note"] = kept(before, "note", ax)
+    if drawn["note"] is not None and not note:
+        drawn["note"].remove()
+        drawn["note"] = None
+    if note and drawn["note"] is None:
         drawn["note"] = ax.text(
             0.5, -0.16, PROJECTION_NOTE, transform=ax.transAxes, ha="center", va="top", fontsize=10, color="#444444"
         )

@@ -253,11 +253,16 @@ def plot_boundary_gallery(draws, data, scaler=None, axes=None):
     return out
 
 
-def mark_row(ax, data, row, label=None):
+def mark_row(ax, data, row, label=None, drawn=None):
     """A ring around one row's point in ``draw_model``'s picture: (iq, target) for a fit, (iq, cgpa) for a
-    boundary."""
+    boundary. ``drawn``: the ring an earlier call on ``ax`` returned, moved to the row (in place). Without a
+    ``label`` the ring stays out of legends (its row is in the title)."""
     x = float(data.X[row, 0])
     y = float(data.y[row]) if data.task == "regression" else float(data.X[row, 1])
-    return ax.scatter(
-        [x], [y], s=520, facecolors="none", edgecolors="k", linewidths=2.5, zorder=6, label=label or f"row {row + 1}"
-    )
+    label = label or f"_row {row + 1}"
+    old = kept({"ring": drawn}, "ring", ax)
+    if old is not None:
+        old.set_offsets([[x, y]])
+        old.set_label(label)
+        return old
+    return ax.scatter([x], [y], s=520, facecolors="none", edgecolors="k", linewidths=2.5, zorder=6, label=label)

@@ -41,19 +41,23 @@ def row_in_use(state: Playground) -> int:
     return state.last.row if state.last is not None else state.next_row
 
 
-def draw_playground(axes, state: Playground, a="w2_11", b="b_21", network=None) -> dict:
+def draw_playground(axes, state: Playground, a="w2_11", b="b_21", network=None, drawn=None) -> dict:
     """Draw ``state`` on the four ``playground_axes``; ``a``, ``b``: the landscape's parameters.
 
-    ``network``: what an earlier call returned as ``"network"``, to restyle the same diagram instead of drawing it
-    again (when the task, activation and columns are the same)."""
+    ``drawn``: what an earlier call returned, to draw again in place: the diagram restyled, the curves, points and
+    ring moved, only the contours drawn anew (everything is drawn afresh when the task, activation or columns
+    change). ``network``: an earlier call's ``"network"`` alone (the diagram restyled, the rest drawn afresh)."""
     net, land, curve, model = axes
-    for ax in (land, curve, model):
-        wipe(ax)
     row = row_in_use(state)
     f = state.row_forward(row)
     values = {"x1": state.X[row, 0], "x2": state.X[row, 1], "h1": f.o_11, "h2": f.o_12, "out": f.y_hat}
     values = {k: float(np.ravel(v)[0]) for k, v in values.items()}
     look = (state.task, state.hidden, tuple(state.data.feature_names))
+    network = drawn["network"] if drawn else network
+    before = drawn if drawn and network is not None and network[0] == look else {}
+    if not before:
+        for ax in (land, curve, model):
+            wipe(ax)
     if network is None or network[0] != look:  # drawn once per task, activation and columns
         wipe(net)
         network = (look, plot_live_network(state.params, values, net, *look))
@@ -64,16 +68,40 @@ def draw_playground(axes, state: Playground, a="w2_11", b="b_21", network=None) 
             0.5, 1.06, "the ringed row through the network", transform=net.transAxes, ha="center", fontsize=14
         )
         network[1]["title"].set_gid("frame")
-    if a == b:
+    landscape = None
+    if a == b or before.get("landscape") is None:
+        wipe(land)
+        before = {**before, "landscape": None}
+    if a == b:  # an empty plot with a sentence, as on new axes
+        land.set(xlim=(0, 1), ylim=(0, 1), xlabel="", ylabel="")
         land.text(0.5, 0.5, "choose two different parameters", ha="center", transform=land.transAxes)
         rows = None
     else:
         surface, rows = state_surface(state, a, b, landscape_values(state, a), landscape_values(state, b))
         sample = f"; a sample of {rows} of the {state.n_rows} rows" if rows < state.n_rows else ""
-        plot_landscape(surface, state.trajectory(a), state.trajectory(b), ax=land, subtitle="darker: lower" + sample)
+        landscape = plot_landscape(
+            surface,
+            state.trajectory(a),
+            state.trajectory(b),
+            ax=land,
+            subtitle="darker: lower" + sample,
+            drawn=before.get("landscape"),
+        )
     updates, losses = zip(*state.curve)
-    plot_update_curve(updates, losses, state.n_rows, curve, state.task, state.eta, state.stopped)
-    draw_model(model, state.params, state.data, state.hidden, state.scaler, n=BOUNDARY_GRID)
-    mark_row(model, state.data, row)
+    loss = plot_update_curve(
+        updates, losses, state.n_rows, curve, state.task, state.eta, state.stopped, drawn=before.get("curve")
+    )
+    fit = draw_model(
+        model, state.params, state.data, state.hidden, state.scaler, n=BOUNDARY_GRID, drawn=before.get("model")
+    )
+    ring = mark_row(model, state.data, row, drawn=before.get("ring"))
     model.set_title(f"○ row {row + 1}" + (" (the last Step)" if state.last is not None else " (the next Step)"))
-    return {"network": network, "row": row, "landscape_rows": rows}
+    return {
+        "network": network,
+        "row": row,
+        "landscape_rows": rows,
+        "landscape": landscape,
+        "curve": loss,
+        "model": fit,
+        "ring": ring,
+    }

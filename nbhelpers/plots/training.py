@@ -8,7 +8,8 @@ import numpy as np
 from ..lessons import converging_range, symmetry_gap
 from ..notation import MATHTEXT, UNICODE
 from ..training import History
-from .axes import axes_or_new, line, message, nice_limits, round_up, say, use_linear_scale, use_log_scale
+from .axes import axes_or_new, line, nice_limits, round_up, use_linear_scale, use_log_scale
+from .axes import message as message_of
 from .style import COLORS
 
 
@@ -40,7 +41,7 @@ def plot_loss_curve(history: History, ax=None, label=None, color=None, drawn=Non
     scale = " (log scale)" if ax.get_yscale() == "log" else ""
     ax.set_ylabel("mean loss " + ("L" if history.task == "regression" else "J") + scale)
     ax.set_title(f"loss, η = {history.eta:.1e}")
-    text = message(ax, drawn, "message", divergence_message(history))
+    text = message_of(ax, drawn, "message", divergence_message(history))
     return {"line": curve, "message": text}
 
 
@@ -162,24 +163,32 @@ def plot_symmetry(history: History, title, ax=None, names=("w1_11", "w1_12")):
     return {"lines": lines, "gap": gap, "symbols": [MATHTEXT[n] for n in names]}
 
 
-def plot_update_curve(updates, losses, n_rows, ax=None, task="regression", eta=None, message=None):
+def plot_update_curve(updates, losses, n_rows, ax=None, task="regression", eta=None, message=None, drawn=None):
     """The mean loss after each action of a step-by-step run (``updates``: per-sample updates so far), on a log
-    scale, with the epochs marked on top; ``message`` (why training stopped) is written over it."""
+    scale, with the epochs marked on top; ``message`` (why training stopped) is written over it.
+
+    ``drawn``: what an earlier call on ``ax`` returned, to draw again in place (the playground's Step)."""
     ax = axes_or_new(ax)
     updates, losses = np.asarray(updates, dtype=float), np.asarray(losses, dtype=float)
     ok = np.isfinite(losses) & (losses <= 1e12)
-    (line,) = ax.plot(updates[ok], losses[ok], marker="o" if ok.sum() <= 30 else None, color=COLORS["out"])
-    (now,) = ax.plot(updates[ok][-1:], losses[ok][-1:], "*", color=COLORS["bad"], ms=16, zorder=4)
+    marker = "o" if ok.sum() <= 30 else "None"
+    curve = line(ax, drawn, "line", updates[ok], losses[ok], marker=marker, color=COLORS["out"])
+    now = line(ax, drawn, "now", updates[ok][-1:], losses[ok][-1:], marker="*", ls="None", color=COLORS["bad"], ms=16)
+    now.set_zorder(4)
     last = float(updates.max()) if updates.size else 0.0
     ax.set_xlim(0, round_up(max(last, n_rows)))
     shown = losses[ok]
     if shown.size and (shown > 0).all():
         use_log_scale(ax)
         ax.set_ylim(*nice_limits(shown.min(), shown.max(), log=True))
+    else:  # a loss of exactly 0, or none left to show: a linear axis from 0
+        use_linear_scale(ax)
+        top = shown.max() if shown.size else 0.0
+        ax.set_ylim(*nice_limits(min(shown.min(), 0.0) if shown.size else 0.0, top if top > 0 else 1.0))
     L = "L" if task == "regression" else "J"
     ax.set_xlabel(f"updates (one per row; an epoch is {n_rows})")
     ax.set_ylabel(f"mean loss {L}" + (" (log scale)" if ax.get_yscale() == "log" else ""))
     title = f"mean {L} = {shown[-1]:.4g} after {int(last)} updates" if shown.size else f"mean {L}"
     ax.set_title(title + (f", η = {eta:.2g}" if eta is not None else ""))
-    text = say(ax, message) if message else None
-    return {"line": line, "now": now, "message": text}
+    text = message_of(ax, drawn, "message", message)
+    return {"line": curve, "now": now, "message": text}
