@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 # Jupyter refuses to run as root (CI, containers) without --allow-root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: install lab test lint notebooks bench cheatsheet html clean
+.PHONY: install lab present test lint notebooks bench cheatsheet html clean
 
 # JupyterLab setting for this environment: save the widgets' state with the notebook, so that a saved and reopened
 # notebook shows its panels where the learner left them (they come alive again when their cell runs).
@@ -16,7 +16,7 @@ LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[lab,test]"
+	$(BIN)/python -m pip install --quiet -e ".[lab,test,present]"
 	touch $(STAMP)
 
 $(LAB_SETTINGS): $(STAMP) Makefile
@@ -28,6 +28,16 @@ install: $(STAMP) $(LAB_SETTINGS)
 ## Install everything and open JupyterLab on notebooks/ (127.0.0.1 only, token authentication on).
 lab: install
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ROOT_FLAG)
+
+## Projector mode: install everything and serve one notebook as an app in Voilà (127.0.0.1 only, with a token), e.g.
+## `make present NB=notebooks/02_regression_backward.ipynb`: it runs every cell, shows the text, outputs and live
+## panels without the code; open the URL it prints. The template share/jupyter/voila/templates/projector is Voilà's
+## own without the stylesheets it links from a CDN, and --no-browser skips Voilà's redirect page, which links one too.
+## (Voilà runs as root without a flag: it has no --allow-root.)
+present: install
+	$(if $(NB),,$(error say which notebook: make present NB=notebooks/02_regression_backward.ipynb))
+	JUPYTER_PATH=$(CURDIR)/share/jupyter$(if $(JUPYTER_PATH),:$(JUPYTER_PATH)) \
+	  $(BIN)/voila "$(NB)" --Voila.ip=127.0.0.1 --token --template=projector --no-browser
 
 ## Install everything and run the whole test suite: lint, unit tests, notebooks under strict nbval,
 ## and the browser tests in JupyterLab (skipped with a message where Chromium is missing, unless CI=true).
