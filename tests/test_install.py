@@ -175,3 +175,19 @@ def test_binder_installs_nbhelpers_itself_without_its_requirements():
     assert "set -euo pipefail" in lines
     installs = [line for line in lines if re.match(r"python -m pip install\b", line)]
     assert len(installs) == 1 and installs[0].split()[4:] == ["--no-deps", "--no-cache-dir", "."], installs
+
+
+def test_the_notebooks_are_checked_with_mplbackend_agg():
+    """conftest.py sets MPLBACKEND=Agg for every kernel the suite starts, so the strict nbval run compares the
+    committed outputs (made without it) with a run under it; each notebook chooses the inline backend itself, in a
+    code cell before any figure."""
+    import json
+    import os
+
+    assert os.environ.get("MPLBACKEND") == "Agg"
+    for path in sorted((REPO / "notebooks").glob("*.ipynb")):
+        cells = [c for c in json.loads(path.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
+        sources = ["".join(c["source"]) for c in cells]
+        chooses = [i for i, s in enumerate(sources) if "%matplotlib inline" in s.splitlines()]
+        figures = [i for i, c in enumerate(cells) if any("image/png" in o.get("data", {}) for o in c["outputs"])]
+        assert chooses and (not figures or chooses[0] < figures[0]), f"{path.name}: no %matplotlib inline before"
