@@ -262,7 +262,7 @@ def fmt_ms(x):
     return f"{x:7.1f}"
 
 
-PARTS = ("to_kernel", "redraw", "draw", "render", "back", "decode")
+PARTS = ("to_kernel", "redraw", "draw", "render", "back", "decode", "redraws")
 
 
 def summary(label, rows, same_png=0, lost=0):

@@ -478,3 +478,30 @@ def test_a_change_of_one_axes_redraws_only_that_axes_frame():
     panel.set(eta=3e-6)
     assert panel.figure.axes[0].get_ylim() != before and panel.figure.axes[1].get_ylim() == fit_limits
     assert (renderer.full_draws, renderer.frame_redraws) == (1, 1)
+
+
+def test_a_redraw_holds_the_garbage_collector_off_and_gives_it_back():
+    """The collector is off during a redraw and on again after it; a collector the learner turned off stays off;
+    two overlapping redraws (two panels on two kernel threads) turn it on only when both are done."""
+    import gc
+
+    from nbhelpers.panels.base import collector_held_off
+
+    panel = panels.ForwardPanel(REG)
+    seen = []
+    inner = panel.redraw
+    panel.redraw = lambda: (seen.append(gc.isenabled()), inner())
+    assert gc.isenabled()
+    panel.set(w1_11=0.5)
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        panel.set(w1_11=0.7)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with collector_held_off():
+        with collector_held_off():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the other redraw is still going
+    assert gc.isenabled()
