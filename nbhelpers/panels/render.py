@@ -176,12 +176,19 @@ def frame_box(ax, renderer) -> Bbox:
     return Bbox.union(boxes).padded(3)
 
 
+def pixel_box(box: Bbox, pad=2) -> Bbox:
+    """``box`` padded by ``pad`` pixels and rounded outwards to whole pixels: every pixel an artist's antialiased
+    edge touches (a kept region cut at a fraction would drop the last column of a legend's border)."""
+    box = box.padded(pad)
+    return Bbox.from_extents(math.floor(box.x0), math.floor(box.y0), math.ceil(box.x1), math.ceil(box.y1))
+
+
 def _pastable(legend, fig) -> bool:
     """Opaque, square, and clear of every axes: nothing that changes is drawn under it."""
     frame = legend.get_frame()
     if frame.get_facecolor()[3] != 1.0 or not isinstance(frame.get_boxstyle(), BoxStyle.Square):
         return False
-    box = frame.get_window_extent().padded(2)
+    box = pixel_box(frame.get_window_extent())
     return not any(box.overlaps(ax.bbox) for ax in fig.axes)
 
 
@@ -296,10 +303,10 @@ class BlitRenderer:
             titles = title_artists(ax)
             for artist in data_artists(ax):
                 if isinstance(artist, Legend) and _pastable(artist, self.fig):
-                    box = artist.get_frame().get_window_extent().padded(2)
+                    box = pixel_box(artist.get_frame().get_window_extent())
                     self._draw_kept(("legend", i), artist, _legend_key(artist), box, renderer)
                 elif artist in titles and artist.get_text():
-                    box = artist.get_window_extent(renderer).padded(2)
+                    box = pixel_box(artist.get_window_extent(renderer))
                     if any(box.overlaps(a.bbox) for a in self.fig.axes):  # over some axes' data: always drawn
                         artist.draw(renderer)
                     else:
