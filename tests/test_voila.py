@@ -246,7 +246,7 @@ NEW_FIGURE = f"""([n, before]) => {{
 VOILA_SAYS = ("There was an error when executing cell", "An exception occurred at the server")
 
 
-def wait_finished(shown: VoilaPage, timeout=240.0, widgets_timeout=30.0, stuck=0) -> float:
+def wait_finished(shown: VoilaPage, timeout=240.0, widgets_timeout=90.0, stuck=0) -> float:
     """Wait until Voilà has run every cell (the page is complete then), and then (at most ``widgets_timeout``; the
     checks say what is missing) until it has drawn every output, at most ``stuck`` widgets read "Loading widget..."
     and every panel figure has loaded. Returns the seconds since the page was opened."""
