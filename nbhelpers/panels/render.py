@@ -183,13 +183,16 @@ def pixel_box(box: Bbox, pad=2) -> Bbox:
     return Bbox.from_extents(math.floor(box.x0), math.floor(box.y0), math.ceil(box.x1), math.ceil(box.y1))
 
 
-def _pastable(legend, fig) -> bool:
-    """Opaque, square, and clear of every axes: nothing that changes is drawn under it."""
-    frame = legend.get_frame()
-    if frame.get_facecolor()[3] != 1.0 or not isinstance(frame.get_boxstyle(), BoxStyle.Square):
-        return False
-    box = pixel_box(frame.get_window_extent())
+def _clear_of_axes(box: Bbox, fig) -> bool:
+    """``box`` touches no axes: only the figure's background, which never changes, lies under it."""
     return not any(box.overlaps(ax.bbox) for ax in fig.axes)
+
+
+def _pastable(legend, box: Bbox, fig) -> bool:
+    """Opaque, square, and (its ``box``) clear of every axes: nothing that changes is drawn under it."""
+    frame = legend.get_frame()
+    square = isinstance(frame.get_boxstyle(), BoxStyle.Square)
+    return frame.get_facecolor()[3] == 1.0 and square and _clear_of_axes(box, fig)
 
 
 def _legend_key(legend):
@@ -302,17 +305,17 @@ class BlitRenderer:
         for i, ax in enumerate(self.fig.axes):
             titles = title_artists(ax)
             for artist in data_artists(ax):
-                if isinstance(artist, Legend) and _pastable(artist, self.fig):
+                if isinstance(artist, Legend):
                     box = pixel_box(artist.get_frame().get_window_extent())
-                    self._draw_kept(("legend", i), artist, _legend_key(artist), box, renderer)
+                    if _pastable(artist, box, self.fig):
+                        self._draw_kept(("legend", i), artist, _legend_key(artist), box, renderer)
+                        continue
                 elif artist in titles and artist.get_text():
                     box = pixel_box(artist.get_window_extent(renderer))
-                    if any(box.overlaps(a.bbox) for a in self.fig.axes):  # over some axes' data: always drawn
-                        artist.draw(renderer)
-                    else:
+                    if _clear_of_axes(box, self.fig):  # a title over some axes' data is always drawn
                         self._draw_kept(("title", i, titles.index(artist)), artist, _static_key(artist), box, renderer)
-                else:
-                    artist.draw(renderer)
+                        continue
+                artist.draw(renderer)
         return encode_png(self.canvas.buffer_rgba())
 
     def _draw_kept(self, slot, artist, key, box, renderer):

@@ -119,11 +119,8 @@ def use_log_scale(ax, axis="y", **kwargs):
     symlog = kwargs.pop("symlog", False)
     target = ax.yaxis if axis == "y" else ax.xaxis
     scale = "symlog" if symlog else "log"
-    if (
-        not kwargs
-        and target.get_scale() == scale
-        and getattr(target.get_major_formatter(), "func", None) is (power_of_ten_label)
-    ):
+    plain_ticks = getattr(target.get_major_formatter(), "func", None) is power_of_ten_label
+    if not kwargs and target.get_scale() == scale and plain_ticks:
         return  # already so (a panel drawing again in place): setting a scale rebuilds the axis' tick machinery
     (ax.set_yscale if axis == "y" else ax.set_xscale)(scale, **kwargs)
     target.set_major_formatter(FuncFormatter(power_of_ten_label))
@@ -134,6 +131,18 @@ def use_linear_scale(ax, axis="y"):
     """A linear axis (where a panel drawing in place may have made it log before)."""
     if (ax.get_yscale() if axis == "y" else ax.get_xscale()) != "linear":
         (ax.set_yscale if axis == "y" else ax.set_xscale)("linear")
+
+
+def loss_axis(ax, shown):
+    """The y axis of a loss curve showing the values ``shown``: log, in whole decades, when they are all positive;
+    else (a loss of exactly 0, a perfect fit, or none left to show) linear, from 0."""
+    if shown.size and (shown > 0).all():
+        use_log_scale(ax)
+        ax.set_ylim(*nice_limits(shown.min(), shown.max(), log=True))
+    else:
+        use_linear_scale(ax)
+        top = shown.max() if shown.size else 0.0
+        ax.set_ylim(*nice_limits(min(shown.min(), 0.0) if shown.size else 0.0, top if top > 0 else 1.0))
 
 
 def say(ax, text, color=COLORS["bad"]):

@@ -62,21 +62,23 @@ def plot_landscape(
     ax.set_xlabel(MATHTEXT[surface.a])
     ax.set_ylabel(MATHTEXT[surface.b])
     title = f"mean loss over {MATHTEXT[surface.a]} and {MATHTEXT[surface.b]}" + (f"\n{subtitle}" if subtitle else "")
-    # the title as part of the frame: it changes only with the two parameters, and a panel's renderer keeps it
-    drawn["title"] = kept(before, "title", ax)
-    if drawn["title"] is not None and drawn["title"].get_text() != title:
-        drawn["title"].remove()
-        drawn["title"] = None
-    if drawn["title"] is None:
-        drawn["title"] = ax.text(0.5, 1.03, title, transform=ax.transAxes, ha="center", va="bottom", fontsize=14)
-        drawn["title"].set_gid("frame")
-    drawn["note"] = kept(before, "note", ax)
-    if drawn["note"] is not None and not note:
-        drawn["note"].remove()
-        drawn["note"] = None
-    if note and drawn["note"] is None:
-        drawn["note"] = ax.text(
-            0.5, -0.16, PROJECTION_NOTE, transform=ax.transAxes, ha="center", va="top", fontsize=10, color="#444444"
-        )
-        drawn["note"].set_gid("frame")  # it never changes: a panel's renderer keeps it with the axes frame
+    # the title and the note are part of the frame: a panel's renderer keeps them while they are unchanged
+    drawn["title"] = _frame_text(ax, before, "title", title, 1.03, "bottom", fontsize=14)
+    if note:
+        drawn["note"] = _frame_text(ax, before, "note", PROJECTION_NOTE, -0.16, "top", fontsize=10, color="#444444")
+    elif kept(before, "note", ax) is not None:
+        before["note"].remove()
     return drawn
+
+
+def _frame_text(ax, before, key, text, y, va, **style):
+    """A centred line of text at height ``y`` (axes coordinates), marked as part of the frame (``gid="frame"``);
+    ``before[key]`` kept while its text is the same."""
+    old = kept(before, key, ax)
+    if old is not None and old.get_text() == text:
+        return old
+    if old is not None:
+        old.remove()
+    artist = ax.text(0.5, y, text, transform=ax.transAxes, ha="center", va=va, **style)
+    artist.set_gid("frame")
+    return artist

@@ -41,19 +41,19 @@ def row_in_use(state: Playground) -> int:
     return state.last.row if state.last is not None else state.next_row
 
 
-def draw_playground(axes, state: Playground, a="w2_11", b="b_21", network=None, drawn=None) -> dict:
+def draw_playground(axes, state: Playground, a="w2_11", b="b_21", drawn=None) -> dict:
     """Draw ``state`` on the four ``playground_axes``; ``a``, ``b``: the landscape's parameters.
 
     ``drawn``: what an earlier call returned, to draw again in place: the diagram restyled, the curves, points and
     ring moved, only the contours drawn anew (everything is drawn afresh when the task, activation or columns
-    change). ``network``: an earlier call's ``"network"`` alone (the diagram restyled, the rest drawn afresh)."""
+    change)."""
     net, land, curve, model = axes
     row = row_in_use(state)
     f = state.row_forward(row)
     values = {"x1": state.X[row, 0], "x2": state.X[row, 1], "h1": f.o_11, "h2": f.o_12, "out": f.y_hat}
     values = {k: float(np.ravel(v)[0]) for k, v in values.items()}
     look = (state.task, state.hidden, tuple(state.data.feature_names))
-    network = drawn["network"] if drawn else network
+    network = drawn["network"] if drawn else None
     before = drawn if drawn and network is not None and network[0] == look else {}
     if not before:
         for ax in (land, curve, model):

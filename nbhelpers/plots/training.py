@@ -8,7 +8,7 @@ import numpy as np
 from ..lessons import converging_range, symmetry_gap
 from ..notation import MATHTEXT, UNICODE
 from ..training import History
-from .axes import axes_or_new, line, nice_limits, round_up, use_linear_scale, use_log_scale
+from .axes import axes_or_new, line, loss_axis, round_up, use_log_scale
 from .axes import message as message_of
 from .style import COLORS
 
@@ -29,14 +29,7 @@ def plot_loss_curve(history: History, ax=None, label=None, color=None, drawn=Non
     marker = "o" if ok.sum() < 30 else "None"
     curve = line(ax, drawn, "line", epochs[ok], losses[ok], marker=marker, label=label, color=color)
     ax.set_xlim(0, max(round_up(history.epochs), ax.get_xlim()[1] if len(ax.lines) > 1 else 0))
-    shown = np.concatenate([np.asarray(ln.get_ydata(), dtype=float) for ln in ax.lines])  # every curve on ax
-    if shown.size and (shown > 0).all():
-        use_log_scale(ax)
-        ax.set_ylim(*nice_limits(shown.min(), shown.max(), log=True))
-    else:  # a loss of exactly 0 (a perfect fit), or none left to show: a linear axis from 0
-        use_linear_scale(ax)
-        top = shown.max() if shown.size else 0.0
-        ax.set_ylim(*nice_limits(min(shown.min(), 0.0) if shown.size else 0.0, top if top > 0 else 1.0))
+    loss_axis(ax, np.concatenate([np.asarray(ln.get_ydata(), dtype=float) for ln in ax.lines]))  # every curve
     ax.set_xlabel("epoch")
     scale = " (log scale)" if ax.get_yscale() == "log" else ""
     ax.set_ylabel("mean loss " + ("L" if history.task == "regression" else "J") + scale)
@@ -178,13 +171,7 @@ def plot_update_curve(updates, losses, n_rows, ax=None, task="regression", eta=N
     last = float(updates.max()) if updates.size else 0.0
     ax.set_xlim(0, round_up(max(last, n_rows)))
     shown = losses[ok]
-    if shown.size and (shown > 0).all():
-        use_log_scale(ax)
-        ax.set_ylim(*nice_limits(shown.min(), shown.max(), log=True))
-    else:  # a loss of exactly 0, or none left to show: a linear axis from 0
-        use_linear_scale(ax)
-        top = shown.max() if shown.size else 0.0
-        ax.set_ylim(*nice_limits(min(shown.min(), 0.0) if shown.size else 0.0, top if top > 0 else 1.0))
+    loss_axis(ax, shown)
     L = "L" if task == "regression" else "J"
     ax.set_xlabel(f"updates (one per row; an epoch is {n_rows})")
     ax.set_ylabel(f"mean loss {L}" + (" (log scale)" if ax.get_yscale() == "log" else ""))
