@@ -98,12 +98,12 @@ def _bench_wrap(obj, attr, key, what, image=None):
     inner = getattr(obj, attr)
 
     def timed(*args, **kwargs):
-        before = image.value if image is not None else None
+        before = (image.scene, image.frame_version) if image is not None else None
         t0 = _time.time()
         try:
             return inner(*args, **kwargs)
         finally:
-            changed = image.value != before if image is not None else None
+            changed = (image.scene, image.frame_version) != before if image is not None else None
             _bench_log.append((key, what, t0 * 1000, _time.time() * 1000, changed))
 
     setattr(obj, attr, timed)
@@ -116,27 +116,16 @@ for _o in _gc.get_objects():
         _o.widget.add_class(f"bench-panel-{_k}")
         _kind = next(c.__name__ for c in type(_o).__mro__ if c.__module__.startswith(_panels.__name__))
         _bench_panels.append([_k, type(_o).__name__, _kind])
-        _bench_wrap(_o, "redraw", _k, "redraw", _o.view.image)
+        _bench_wrap(_o, "redraw", _k, "redraw", _o.view.widget)
         _bench_wrap(_o, "draw", _k, "draw")
         if hasattr(_o, "view") and hasattr(_o.view, "render"):
             _bench_wrap(_o.view, "render", _k, "render")
+            _bench_wrap(_o.view.renderer, "frames", _k, "frames")
+            _bench_wrap(_o.view.renderer, "scene", _k, "scene")
 print(_json.dumps(_bench_panels))
 """
 
-# In the page: run code in the notebook's kernel, return its status and what it printed.
-KERNEL_EXEC_JS = """async (code) => {
-    const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
-    const out = [];
-    const future = kernel.requestExecute({code, silent: false, store_history: false});
-    future.onIOPub = m => {
-        if (m.header.msg_type === 'stream') out.push(m.content.text);
-        if (m.header.msg_type === 'error') out.push(`${m.content.ename}: ${m.content.evalue}`);
-    };
-    const reply = await future.done;
-    return [reply.content.status, out.join('')];
-}"""
-
-# In the page: per tagged panel, the times its figure's src changed and its new PNG finished loading.
+# In the page: per tagged panel, the times its canvas received a new picture from the kernel and showed it.
 OBSERVE_JS = """(k) => {
     window.__bench = window.__bench || {keys: [], panels: {}};
     if (!window.__benchKeys) {
@@ -146,11 +135,13 @@ OBSERVE_JS = """(k) => {
             window.__bench.keys.push(performance.now()), true);
     }
     const box = document.querySelector(`.bench-panel-${k}`);
-    const img = box.querySelector('img.panel-figure');
+    const canvas = box.querySelector('canvas.panel-figure');
     const log = window.__bench.panels[k] = {src: [], load: []};
-    new MutationObserver(() => log.src.push([performance.now(), img.getAttribute('src')]))
-        .observe(img, {attributes: true, attributeFilter: ['src']});
-    img.addEventListener('load', () => log.load.push([performance.now(), img.getAttribute('src')]));
+    // "src": the kernel's picture has arrived (data-received); "load": it is on the canvas (data-drawn)
+    new MutationObserver(changes => { for (const c of changes) {
+        const name = c.attributeName === 'data-received' ? 'src' : 'load';
+        log[name].push([performance.now(), 'picture ' + canvas.getAttribute(c.attributeName)]);
+    } }).observe(canvas, {attributes: true, attributeFilter: ['data-received', 'data-drawn']});
     return performance.timeOrigin;
 }"""
 
@@ -162,14 +153,6 @@ def percentile(values, q):
     pos = (len(values) - 1) * q / 100
     lo, hi = int(pos), min(int(pos) + 1, len(values) - 1)
     return values[lo] + (values[hi] - values[lo]) * (pos - lo)
-
-
-def kernel_exec(page, code):
-    """Run ``code`` in the open notebook's kernel (no cell, no history) and return what it printed."""
-    status, out = page.evaluate(KERNEL_EXEC_JS, code)
-    if status != "ok":
-        raise RuntimeError(f"kernel code failed: {out}")
-    return out
 
 
 def output_index(page, k):
@@ -251,7 +234,8 @@ def split_moves(moves, kernel_log, k):
             row["to_kernel"] = redraws[0][2] - m["key"]
             row["redraw"] = sum(e[3] - e[2] for e in redraws)
             row["draw"] = sum(e[3] - e[2] for e in inside if e[1] == "draw")
-            row["render"] = sum(e[3] - e[2] for e in inside if e[1] == "render")
+            for part in ("render", "frames", "scene"):
+                row[part] = sum(e[3] - e[2] for e in inside if e[1] == part)
             row["back"] = m["src"] - redraws[-1][3]
             row["redraws"] = len(redraws)
         rows.append(row)
@@ -262,7 +246,7 @@ def fmt_ms(x):
     return f"{x:7.1f}"
 
 
-PARTS = ("to_kernel", "redraw", "draw", "render", "back", "decode", "redraws")
+PARTS = ("to_kernel", "redraw", "draw", "render", "frames", "scene", "back", "decode", "redraws")
 
 
 def summary(label, rows, same_png=0, lost=0):
@@ -369,7 +353,7 @@ def bench_notebook(tab, name, moves, screenshots):
     problems += bs.check_outputs(page)
     if problems:
         print(f"  (the notebook does not run cleanly in the browser: {problems[:3]})")
-    tagged = json.loads(kernel_exec(page, INSTRUMENT).strip().splitlines()[-1])
+    tagged = json.loads(bs.kernel_exec(page, INSTRUMENT).strip().splitlines()[-1])
     try:  # the classes reach the page with the next state sync; a panel never displayed never gets there
         page.wait_for_function(
             "(n) => document.querySelectorAll('[class*=\"bench-panel-\"]').length >= n", arg=len(tagged), timeout=5000
@@ -385,7 +369,7 @@ def bench_notebook(tab, name, moves, screenshots):
             per_panel[(k, f"{cls} Step", cell)] = measure_steps(page, k, moves)
         elif page.locator(f".bench-panel-{k} .eta-slider").count():
             per_panel[(k, cls, cell)] = measure_panel(page, k, moves)
-    kernel_log = json.loads(kernel_exec(page, "print(_json.dumps(_bench_log))").strip())
+    kernel_log = json.loads(bs.kernel_exec(page, "print(_json.dumps(_bench_log))").strip())
     bs.close_notebook(page)
     tab.lab.shutdown_kernels(path=name)
     return per_panel, kernel_log, shot

@@ -3,7 +3,8 @@
 // Selectors of JupyterLab 4 and ipywidgets 8, checked against JupyterLab 4.6 and jupyterlab-widgets 3.
 window.nbh = (() => {
     const NOTEBOOK = '.jp-NotebookPanel:not(.lm-mod-hidden)';  // the notebook on show
-    const FIGURE = 'img.panel-figure';
+    // a panel's figure: the live canvas of nbhelpers' panels, or a PNG in an img (the sabotage notebook's fakes)
+    const FIGURE = 'canvas.panel-figure, img.panel-figure';
     const all = (sel, root = document) => Array.from(root.querySelectorAll(sel));
     const notebook = () => window.jupyterapp && window.jupyterapp.shell.currentWidget;
     const kernel = () => notebook()?.sessionContext?.session?.kernel;
@@ -13,7 +14,12 @@ window.nbh = (() => {
         const c = el.closest('.jp-Cell');
         return all(':scope > .jp-Cell', c.parentElement).indexOf(c) + 1;
     };
-    const loaded = (img) => img.complete && img.naturalWidth > 0 && !!img.getAttribute('src');
+    // a figure is loaded: a PNG decoded, or a canvas that shows a picture (and met no error drawing it)
+    const loaded = (el) => el.tagName === 'CANVAS' ? el.dataset.drawn !== undefined && el.dataset.error === undefined
+        : el.complete && el.naturalWidth > 0 && !!el.getAttribute('src');
+    // what changes with every new picture: an img's src (a new blob URL), the number of the canvas' picture
+    const shownAs = (el) => !el ? null : el.tagName === 'CANVAS'
+        ? (el.dataset.drawn === undefined ? null : `picture ${el.dataset.drawn}`) : el.getAttribute('src');
     // The widget outputs, in page order. ipywidgets' renderer is the output node itself: it holds the view (a child
     // with class jupyter-widgets), or reads "Loading widget..." / "Error displaying widget..." (then the node itself
     // gets class jupyter-widgets).
@@ -146,7 +152,7 @@ window.nbh = (() => {
                     text: out.textContent.slice(0, 200)};
         }),
         rendered: () => widgetOutputs().every(o => !/^Loading widget/.test(o.textContent) && all(FIGURE, o).every(loaded)),
-        figureSrc: (i) => figure(i)?.getAttribute('src') ?? null,
+        figureSrc: (i) => shownAs(figure(i)),
         // Scroll panel i's slider (the first matching sel) into view, focus its handle, read it.
         slider(i, sel) {
             const h = widgetOutputs()[i].querySelector(sel), box = h.closest('.widget-slider');
@@ -161,7 +167,7 @@ window.nbh = (() => {
         // 'settled' once the kernel went idle after the press and settleMs passed without a new figure.
         afterKey(i, before, pressedAt, settleMs) {
             const m = figure(i);
-            if (m && m.getAttribute('src') !== before && loaded(m)) return 'changed';
+            if (m && shownAs(m) !== before && loaded(m)) return 'changed';
             return idleAt > pressedAt && performance.now() - idleAt > settleMs ? 'settled' : false;
         },
         // [cell, text] of every error and stderr output (JupyterLab shows both with this MIME type)
@@ -212,15 +218,18 @@ window.nbh = (() => {
         seedAreaText(sel) {
             const seed = document.querySelector(sel), row = seed.closest('.widget-hbox') || seed.parentElement;
             const area = (row.parentElement || row).cloneNode(true);
-            area.querySelectorAll('.widget-readout, img, input, select').forEach(e => e.remove());
+            area.querySelectorAll('.widget-readout, img, canvas, input, select').forEach(e => e.remove());
             return area.textContent.replace(/\s+/g, ' ').trim();
         },
-        // The parameters as the panel in cell n shows them (every slider readout) and a digest of its figure's PNG.
+        // The parameters as the panel in cell n shows them (every slider readout) and a digest of its figure (the
+        // canvas' pixels, or the img's PNG).
         async reading(n) {
             const out = cells()[n - 1].querySelector('.jp-OutputArea'), img = out.querySelector(FIGURE);
             let digest = null;
-            if (img?.getAttribute('src')) {
-                const bytes = await (await fetch(img.src)).arrayBuffer();
+            if (img && shownAs(img)) {
+                const bytes = img.tagName === 'CANVAS'
+                    ? img.getContext('2d').getImageData(0, 0, img.width, img.height).data.buffer
+                    : await (await fetch(img.src)).arrayBuffer();
                 digest = crypto.subtle ? Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)))
                     .slice(0, 8).map(b => b.toString(16).padStart(2, '0')).join('') : `${bytes.byteLength} bytes`;
             }

@@ -606,7 +606,7 @@ def panel_problems(p: dict) -> list[str]:
     if p["sliders"] == 0:
         problems.append(f"{where} shows no slider ({p['text'][:80]!r})")
     if p["images"] == 0:
-        problems.append(f"{where} shows no figure (img.panel-figure)")
+        problems.append(f"{where} shows no figure (canvas.panel-figure)")
     elif p["loaded"] < p["images"]:
         problems.append(f"{where}: {p['images'] - p['loaded']} figure(s) empty or not loaded")
     return problems
@@ -675,6 +675,110 @@ def check_slider_moves(page, timeout=10.0) -> list[str]:
     return problems
 
 
+# --- the pictures: what a panel's canvas shows in the page against what the kernel's Agg draws --------------------
+# In the page: run code in the open notebook's kernel (no cell, no history); its status and what it printed.
+KERNEL_EXEC_JS = """async (code) => {
+    const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+    const out = [];
+    const future = kernel.requestExecute({code, silent: false, store_history: false});
+    future.onIOPub = m => {
+        if (m.header.msg_type === 'stream') out.push(m.content.text);
+        if (m.header.msg_type === 'error') out.push(`${m.content.ename}: ${m.content.evalue}`);
+    };
+    const reply = await future.done;
+    return [reply.content.status, out.join('')];
+}"""
+
+
+def kernel_exec(page, code: str) -> str:
+    """Run ``code`` in the open notebook's kernel (no cell, no history) and return what it printed."""
+    status, out = page.evaluate(KERNEL_EXEC_JS, code)
+    if status != "ok":
+        raise RuntimeError(f"kernel code failed: {out}")
+    return out
+
+
+# In the kernel: tag every live panel's canvas view with a class of its own (nbh-picture-k) and print, for each, the
+# class, the panel's kind, the number of the last picture it sent and its picture drawn by Agg (base64 PNG).
+PICTURES_CODE = r"""
+import base64 as _b64, gc as _gc, json as _json
+from nbhelpers import panels as _panels
+_pictures = []
+for _o in _gc.get_objects():
+    if isinstance(_o, _panels.Panel) and hasattr(_o, "view"):
+        _name = f"nbh-picture-{len(_pictures)}"
+        _o.view.widget.add_class(_name)
+        _pictures.append([_name, type(_o).__name__, _o.view.widget.version, _b64.b64encode(_o.view.png()).decode()])
+print(_json.dumps(_pictures))
+del _pictures, _o, _name
+"""
+# In the page: the canvas of the view with class cls, once it shows picture ``version``: its pixels (base64 RGBA).
+CANVAS_JS = """([cls, version]) => {
+    const c = document.querySelector(`.${cls} canvas.panel-figure`);
+    if (!c || c.dataset.drawn !== String(version)) return null;
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let s = '';
+    for (let i = 0; i < d.length; i += 8192) s += String.fromCharCode.apply(null, d.subarray(i, i + 8192));
+    return {width: c.width, height: c.height, pixels: btoa(s)};
+}"""
+PICTURE_BLOCK = 16  # pictures are compared by 16 x 16 blocks
+# The largest mean difference (0-255, over RGB) a block may show. The canvas antialiases edges differently from Agg:
+# at most 11 measured; a missing legend or text, a stale curve, gives 45 and more (tests/test_canvas_view.py).
+PICTURE_MOST = 20.0
+
+
+def worst_block(a, b) -> tuple[float, tuple[int, int]]:
+    """The largest mean |difference| (over RGB) of any 16 x 16 block of two RGBA pictures, and where it is (x, y of
+    its corner)."""
+    import numpy as np
+
+    diff = np.abs(a[..., :3].astype(float) - b[..., :3].astype(float)).mean(axis=2)
+    h, w = (s - s % PICTURE_BLOCK for s in diff.shape)
+    blocks = (
+        diff[:h, :w].reshape(h // PICTURE_BLOCK, PICTURE_BLOCK, w // PICTURE_BLOCK, PICTURE_BLOCK).mean(axis=(1, 3))
+    )
+    y, x = np.unravel_index(np.argmax(blocks), blocks.shape)
+    return float(blocks[y, x]), (int(x * PICTURE_BLOCK), int(y * PICTURE_BLOCK))
+
+
+def check_pictures(page, timeout=15.0) -> list[str]:
+    """Every panel shown in the page: its canvas shows the last picture the kernel sent, and that picture is what
+    Agg draws in the kernel for the panel (``FigureView.png``), block by block."""
+    import base64
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    problems = []
+    shown = 0
+    for name, kind, version, png in json.loads(kernel_exec(page, PICTURES_CODE)):
+        if not page.evaluate("cls => !!document.querySelector(`.${cls} canvas.panel-figure`)", name):
+            continue  # a panel no output shows (its cell was run again): nothing to compare
+        shown += 1
+        try:
+            page.wait_for_function(CANVAS_JS, arg=[name, version], timeout=timeout * 1000, polling=100)
+        except Exception:  # playwright's TimeoutError
+            problems.append(f"{kind}: the canvas does not show the kernel's last picture ({version}) after {timeout} s")
+            continue
+        got = page.evaluate(CANVAS_JS, [name, version])
+        canvas = np.frombuffer(base64.b64decode(got["pixels"]), np.uint8).reshape(got["height"], got["width"], 4)
+        agg = np.asarray(Image.open(io.BytesIO(base64.b64decode(png))).convert("RGBA"))
+        if canvas.shape != agg.shape:
+            problems.append(
+                f"{kind}: the canvas is {canvas.shape[1]} x {canvas.shape[0]}, Agg's {agg.shape[1]} x {agg.shape[0]}"
+            )
+            continue
+        worst, at = worst_block(canvas, agg)
+        if worst > PICTURE_MOST:
+            problems.append(
+                f"{kind}: the canvas differs from Agg's picture by {worst:.1f} on average in the block at {at}"
+            )
+    if shown == 0 and panels(page):
+        problems.append("no panel's canvas found in the page to compare with the kernel's picture")
+    return problems
+
+
 def check_after_run(tab: Tab, name: str, since: Mark) -> list[str]:
     """What went wrong once notebook ``name`` has run (Run All): error outputs, widgets, panels, static figures, a
     slider move of every panel, and (since ``since``) anything out of sight."""
@@ -683,6 +787,7 @@ def check_after_run(tab: Tab, name: str, since: Mark) -> list[str]:
     problems = check_outputs(page, sum(c.panel for c in notebook_cells(tab.lab.root_dir / name)))
     problems += check_static_figures(page, tab.lab.committed(name))
     problems += check_slider_moves(page)
+    problems += check_pictures(page)
     return problems + tab.problems_since(since)
 
 

@@ -19,19 +19,20 @@ GOOD_CSV = "iq;cgpa;placed\n80;8,5;1\n70;7;1\n60;6;0\n50;5,5;0\n".encode("cp1252
 
 
 def playground_src(page) -> str | None:
+    """The number of the picture the playground's canvas shows (new with every picture)."""
     return page.evaluate(
         "() => document.querySelector('.step-button')?.closest('.widget-vbox')"
-        "?.querySelector('img.panel-figure')?.src || null"
+        "?.querySelector('canvas.panel-figure')?.dataset.drawn ?? null"
     )
 
 
 def wait_new_figure(page, old: str | None, timeout=15.0) -> str | None:
-    """Wait until the playground's figure is a new image (its src changes with every PNG) and has loaded."""
+    """Wait until the playground's canvas shows a new picture (drawn without an error)."""
     with suppress_timeout():
         page.wait_for_function(
-            "old => { const img = document.querySelector('.step-button')?.closest('.widget-vbox')"
-            "?.querySelector('img.panel-figure'); return img && img.src !== old && img.complete "
-            "&& img.naturalWidth > 0; }",
+            "old => { const c = document.querySelector('.step-button')?.closest('.widget-vbox')"
+            "?.querySelector('canvas.panel-figure'); return !!c && c.dataset.drawn !== undefined "
+            "&& c.dataset.drawn !== old && c.dataset.error === undefined; }",
             arg=old,
             timeout=timeout * 1000,
         )

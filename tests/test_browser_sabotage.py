@@ -1,5 +1,6 @@
 """The browser tests' checks catch a broken panel: a deliberately broken notebook (a redraw that raises, a figure that
-never changes, a widget with no model, a noisy callback, a figure lost to MPLBACKEND=Agg, a failing cell) run in a real
+never changes, a widget with no model, a noisy callback, a figure lost to MPLBACKEND=Agg, a panel whose canvas never
+gets its data, a failing cell) run in a real
 JupyterLab in Chromium, and every fault must be reported, in words. The fixtures (``lab``, ``tab``) are in
 conftest.py; the harness is browser_support.py. A module of its own, so that pytest-xdist can run it beside
 test_browser.py.
@@ -70,6 +71,16 @@ SABOTAGE_CELLS = [
         "plt.plot([0, 1], [0, 1])\n"
         "plt.show()",
     ),
+    (
+        "panel",  # an nbhelpers panel whose page never gets the data: only the frames show (check_pictures)
+        "import nbhelpers as nb\n"
+        "from nbhelpers import panels\n"
+        "\n"
+        "blank = panels.ForwardPanel(nb.load_dataset('regression'))\n"
+        "blank.view.renderer.scene = lambda: b''  # sabotage: an empty scene\n"
+        "blank.set(w1_11=0.5)\n"
+        "blank",
+    ),
     ("code", "raise ValueError('sabotage: a cell that fails')"),
     ("code", "print('never reached')"),
 ]
@@ -121,7 +132,7 @@ def sabotage_notebook() -> dict:
 
 
 def test_checks_report_broken_panels(lab, tab):
-    """Four broken widget cells, a figure lost to MPLBACKEND=Agg, a failing cell and one it stops: every fault is
+    """Five broken widget cells, a figure lost to MPLBACKEND=Agg, a failing cell and one it stops: every fault is
     reported, in words."""
     bs.need_browser(tab)
     name = "_sabotage.ipynb"  # written into the server's temporary copy of notebooks/, never into the repo
@@ -148,8 +159,9 @@ def test_checks_report_broken_panels(lab, tab):
         "UserWarning: sabotage warning from a callback",
         # the figure the committed notebook shows, lost to MPLBACKEND=Agg
         "cell 6: figure missing (the committed notebook shows 1 figure(s) here, the page 0)",
-        "cell 7: error output: ValueError: sabotage: a cell that fails",
-        "cells [8] did not run",
+        "ForwardPanel: the canvas differs from Agg's picture by",
+        "cell 8: error output: ValueError: sabotage: a cell that fails",
+        "cells [9] did not run",
         "console.error: Error: widget model not found",
     ]
     missing = [e for e in expected if e not in report]

@@ -92,7 +92,7 @@ def test_wheel_install_loads_the_datasets_from_any_directory(tmp_path):
 
 
 # --- the dependency lists: the runtime needs only what the notebooks import, everywhere the same ------------------
-RUNTIME = {"numpy": "1.24", "matplotlib": "3.7.2", "ipywidgets": "8.0.5", "pillow": "9"}
+RUNTIME = {"numpy": "1.24", "matplotlib": "3.7.2", "ipywidgets": "8.0.5", "anywidget": "0.9", "pillow": "9"}
 REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9_.-]+)\s*>=\s*([0-9][0-9.]*)\s*(?:;\s*(.*))?$")
 
 

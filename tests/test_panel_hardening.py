@@ -427,7 +427,7 @@ def test_a_pasted_legend_keeps_its_border():
     panel = panels.TrainingPanel(REG, eta=1e-5, epochs=100)
     for eta in (2e-6, 1e-5, 2e-6):
         panel.set(eta=eta)
-    shown = np.asarray(Image.open(io.BytesIO(panel.view.image.value)))
+    shown = np.asarray(Image.open(io.BytesIO(panel.view.png())))
     full = np.asarray(Image.open(io.BytesIO(fresh_png(panel))))
     legend = panel.figure.axes[1].get_legend()
     box = legend.get_window_extent().padded(1)
@@ -463,7 +463,7 @@ def test_the_picture_shown_after_changes_is_the_one_a_fresh_panel_shows(make, mo
         with fresh.hold():
             for name, value in panel.settings().items():
                 fresh.controls[name].value = value
-        shown, expected = (np.asarray(Image.open(io.BytesIO(p.view.image.value))) for p in (panel, fresh))
+        shown, expected = (np.asarray(Image.open(io.BytesIO(p.view.png()))) for p in (panel, fresh))
         assert shown.shape == expected.shape
         differ = int((shown != expected).any(axis=2).sum())
         assert differ == 0, f"after {move}: {differ} pixels differ from a fresh panel's picture"

@@ -66,10 +66,10 @@ def test_divergence_is_said_in_words():
 
 def test_the_picture_changes_with_eta():
     panel = panels.TrainingPanel(REG, eta=1e-5, epochs=100)
-    before = panel.view.image.value
+    before = panel.view.png()
     panel.set(eta=2e-6)
-    assert panel.view.image.value != before
-    assert panel.view.image.value[:8] == b"\x89PNG\r\n\x1a\n"
+    assert panel.view.png() != before
+    assert panel.view.png()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_presets_set_the_sliders():
@@ -108,3 +108,51 @@ def test_gradient_panel_numbers_match_the_notes():
     assert max(r["rel_error"] for r in panel.rows) < 1e-6
     panel.set(row=2)
     assert panel.rows[0]["factors"][0][1] == -2 * (6 - 132)  # dL/dy_hat on row 3
+
+
+LIVE_MOVES = [
+    (lambda: panels.TrainingPanel(REG), [{"eta": 3e-6}, {"standardise": True}, {"eta": 3e-2}, {"eta": 1e-5}]),
+    (
+        lambda: panels.ClassificationTrainingPanel(nb.load_dataset("classification"), eta=1e-3),
+        [{"eta": 3e-3}, {"hidden": "tanh"}, {"w1_11": 0.5}],
+    ),
+    (lambda: panels.ForwardPanel(nb.load_dataset("classification")), [{"w1_11": 0.5}, {"b_21": -10.0}]),
+    (lambda: panels.GradientPanel(REG), [{"w2_11": 0.5}, {"row": 3}]),
+]
+
+
+@pytest.mark.parametrize("make,moves", LIVE_MOVES)
+def test_the_live_view_after_changes_is_what_a_fresh_panel_sends(make, moves):
+    """What the page's canvas gets (the frames' PNG, the scene) after each move: the very bytes a panel built at the
+    same values sends, one new picture per move, and the frames a full draw of the figure gives."""
+    panel = make()
+    view = panel.view.widget
+    for move in moves:
+        version = view.version
+        panel.set(**move)
+        assert view.version == version + 1  # one picture per move
+        fresh = make()
+        with fresh.hold():
+            for name, value in panel.settings().items():
+                fresh.controls[name].value = value
+        assert view.scene == fresh.view.widget.scene, f"after {move}: the scene differs from a fresh panel's"
+        assert view.frame == fresh.view.widget.frame, f"after {move}: the frames differ from a fresh panel's"
+        assert view.frame_version == panel.view.renderer.frame_version
+        panel.view.renderer.frames(full=True)  # the frames drawn from scratch, not from what was drawn before
+        assert view.frame == panel.view.renderer.frame_png(), f"after {move}: the page's frames are not the figure's"
+
+
+def test_without_anywidget_a_panel_shows_its_pngs(monkeypatch):
+    """A hub with only numpy, matplotlib and ipywidgets: the panels show the PNG of every picture in an Image."""
+    import ipywidgets as widgets
+
+    from nbhelpers.panels import base
+
+    monkeypatch.setattr(base, "CanvasView", None)
+    panel = panels.TrainingPanel(REG, eta=1e-5, epochs=100)
+    image = panel.view.widget
+    assert isinstance(image, widgets.Image) and "panel-figure" in image._dom_classes
+    before = image.value
+    panel.set(eta=2e-6)
+    assert image.value != before and image.value[:8] == b"\x89PNG\r\n\x1a\n"
+    assert image.value == panel.view.png()

@@ -8,6 +8,7 @@ from PIL import Image
 
 import nbhelpers as nb
 from nbhelpers import panels, plots
+from nbhelpers.panels.render import unhinted_text
 
 
 def pixels(png: bytes) -> np.ndarray:
@@ -15,8 +16,10 @@ def pixels(png: bytes) -> np.ndarray:
 
 
 def savefig_png(fig) -> bytes:
+    """A full draw of a panel's figure, as a panel draws it (unhinted text)."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png")
+    with unhinted_text():
+        fig.savefig(buf, format="png")
     return buf.getvalue()
 
 
@@ -38,7 +41,7 @@ def test_blitted_frames_match_a_full_draw(name):
     full_before = panel.view.renderer.full_draws
     for factor in (1.05, 1.1, 1.15, 1.2):  # small moves, as a drag makes: most of them only redraw the data
         panel.controls[control].value = start * factor
-        shown = pixels(panel.view.image.value)
+        shown = pixels(panel.view.png())
         reference = pixels(savefig_png(panel.figure))
         assert shown.shape == reference.shape
         differing = (np.abs(shown - reference).sum(axis=-1) > 60).mean()
@@ -49,10 +52,10 @@ def test_blitted_frames_match_a_full_draw(name):
 
 def test_a_title_change_shows_in_the_blitted_picture():
     panel = panels.TrainingPanel(nb.load_dataset("classification"), eta=0.1, eta_range=(-6, 1), standardise=True)
-    before = pixels(panel.view.image.value)
+    before = pixels(panel.view.png())
     panel.eta.value = 0.11  # the title "loss, η = 1e-01" stays; the curve moves
     panel.eta.value = 0.3  # title becomes "loss, η = 3e-01"
-    after = pixels(panel.view.image.value)
+    after = pixels(panel.view.png())
     title_rows = slice(0, int(0.1 * before.shape[0]))  # the top tenth of the picture holds the titles
     assert (np.abs(after[title_rows] - before[title_rows]).sum(axis=-1) > 60).any()
 

@@ -17,12 +17,19 @@ from __future__ import annotations
 import gc
 import threading
 from contextlib import contextmanager
+from pathlib import Path
 
 import ipywidgets as widgets
+import traitlets
+
+try:
+    import anywidget
+except ImportError:  # a hub with only numpy, matplotlib and ipywidgets: the panels show PNGs (FigureView)
+    anywidget = None
 
 from ..params import PARAM_NAMES, Params
 from .controls import ParamControls
-from .render import BlitRenderer
+from .render import BlitRenderer, unhinted_text
 
 MAX_ROWS = 10_000  # the most rows a panel draws (a learner's own CSV can be larger: take a sample)
 RERUN_HINT = "if its controls do nothing, run this cell again (the panel lives in the running kernel)"
@@ -56,19 +63,66 @@ def collector_held_off():
                 gc.enable()
 
 
+if anywidget is not None:
+
+    class CanvasView(anywidget.AnyWidget):
+        """The page's side of a ``FigureView``: a canvas that shows the frames' PNG and draws the scene over it
+        (``canvas_view.js``). ``version`` counts the pictures sent; the canvas' ``data-drawn`` attribute says which
+        one it shows."""
+
+        _esm = Path(__file__).with_name("canvas_view.js")
+        width = traitlets.Int(0).tag(sync=True)
+        height = traitlets.Int(0).tag(sync=True)
+        frame = traitlets.Bytes(b"").tag(sync=True)
+        frame_version = traitlets.Int(-1).tag(sync=True)
+        scene = traitlets.Bytes(b"").tag(sync=True)
+        version = traitlets.Int(0).tag(sync=True)
+
+else:
+    CanvasView = None
+
+
 class FigureView:
-    """A matplotlib ``Figure`` shown as a PNG in an ``ipywidgets.Image``."""
+    """A matplotlib ``Figure`` shown live on the page: the frames as a PNG, sent only when they change, and the data
+    as drawing commands (``scene.py``), in a ``CanvasView``. ``png()`` draws the same picture in the kernel.
+
+    Without anywidget (a hub with only the notebooks' own imports) the page gets that PNG, in an
+    ``ipywidgets.Image``, on every change: slower, the same picture."""
 
     def __init__(self, figure, width="100%"):
         self.figure = figure
         self.renderer = BlitRenderer(figure)
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width=width, max_width="1100px"))
-        self.image.add_class("panel-figure")
+        layout = widgets.Layout(width=width, max_width="1100px")
+        if CanvasView is None:
+            self.widget = widgets.Image(format="png", layout=layout)
+            self.widget.add_class("panel-figure")
+        else:
+            self.widget = CanvasView(layout=layout)
+            self.widget.add_class("panel-view")
 
     def render(self) -> bytes:
-        """Draw the figure (only its data, when the axes frames are unchanged) and show the PNG."""
-        self.image.value = self.renderer.png()
-        return self.image.value
+        """Send the new picture to the page: the frames' PNG if they changed, and the scene; returns the scene (or,
+        without anywidget, the PNG)."""
+        renderer = self.renderer
+        if CanvasView is None:
+            self.widget.value = renderer.png()
+            return self.widget.value
+        renderer.frames()
+        scene = renderer.scene()
+        view = self.widget
+        width, height = (int(round(v)) for v in self.figure.bbox.size)
+        with view.hold_sync():
+            if renderer.frame_version != view.frame_version:
+                view.frame = renderer.frame_png()
+                view.frame_version = renderer.frame_version
+            view.width, view.height = width, height
+            view.scene = scene
+            view.version += 1
+        return scene
+
+    def png(self) -> bytes:
+        """The picture the page shows, drawn in the kernel by Agg (for tests, screenshots and saving)."""
+        return self.renderer.png()
 
 
 def check_rows(data) -> None:
@@ -153,8 +207,9 @@ class Panel:
         self.set(**dict(zip(PARAM_NAMES, params)))
 
     def redraw(self):
-        self.draw()
-        self.view.render()
+        with unhinted_text():  # as the renderer draws: anything a plot measures is measured as it will be drawn
+            self.draw()
+            self.view.render()
         self.redraws += 1
 
     @property

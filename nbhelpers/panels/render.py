@@ -26,7 +26,9 @@ from __future__ import annotations
 import math
 import struct
 import zlib
+from contextlib import contextmanager
 
+import matplotlib as mpl
 import numpy as np
 from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -37,7 +39,25 @@ from matplotlib.spines import Spine
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
+from .scene import Scene, SceneRecorder
+
 PNG_LEVEL = 1  # zlib's fastest level: a panel's PNG is encoded on every move and decoded at once
+
+# A panel's text is laid out and drawn unhinted: then Agg places every glyph where its outline lies, and the page's
+# canvas, which draws the outlines (scene.py), shows the same text (hinted, Agg moves glyphs by up to a pixel each).
+# (text.hinting_factor, 8 before matplotlib 3.11, is 1 from then on, and deprecated)
+UNHINTED = {"text.hinting": "none", **({"text.hinting_factor": 1} if mpl.__version_info__ < (3, 11) else {})}
+
+
+@contextmanager
+def unhinted_text():
+    """Draw a panel's figure with ``UNHINTED`` text (the two settings are put back afterwards)."""
+    old = {key: mpl.rcParams[key] for key in UNHINTED}
+    mpl.rcParams.update(UNHINTED)
+    try:
+        yield
+    finally:
+        mpl.rcParams.update(old)
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
@@ -196,8 +216,9 @@ def _pastable(legend, box: Bbox, fig) -> bool:
 
 
 def _legend_key(legend):
+    """A legend's texts and handles (where it lies is in the key beside it)."""
     handles = tuple((type(h).__name__, str(getattr(h, "get_color", lambda: None)())) for h in legend.legend_handles)
-    return tuple(t.get_text() for t in legend.texts), handles, tuple(legend.get_frame().get_window_extent().bounds)
+    return tuple(t.get_text() for t in legend.texts), handles
 
 
 class BlitRenderer:
@@ -213,6 +234,9 @@ class BlitRenderer:
         self._boxes = []  # where each axes' frame drew at the last frame draw
         self.full_draws = 0
         self.frame_redraws = 0  # frames of some axes only drawn again
+        self._recorder = None  # the SceneRecorder of ``scene()``, and the commands it keeps (like ``_kept``)
+        self._kept_ops = {}
+        self._legend_boxes = {}  # axes index -> (legend, key, box): see _legend_box
 
     def _hide_data(self, axes):
         """Hide the data of ``axes`` and make their titles transparent; returns the undo function.
@@ -286,7 +310,14 @@ class BlitRenderer:
         self.frame_redraws += 1
         return True
 
-    def png(self, full=False) -> bytes:
+    def frames(self, full=False) -> bool:
+        """Bring the canvas to the picture of the frames (drawing them again only where their signature changed);
+        returns whether that picture differs from the last call's."""
+        with unhinted_text():
+            return self._frames(full)
+
+    def _frames(self, full):
+        draws = self.full_draws + self.frame_redraws
         key = ticks_key(self.fig)
         same_ticks = key == self._ticks_key and self._signature is not None
         signature = frame_signature(self.fig, [s[TICKS] for s in self._signature[2:]] if same_ticks else None)
@@ -301,27 +332,88 @@ class BlitRenderer:
             elif len(changed) == len(self.fig.axes) or not self._redraw_frames_of(changed):  # all: draw the figure
                 self._draw_frames()
         self._signature = signature
-        renderer = self.canvas.get_renderer()
+        return self.full_draws + self.frame_redraws != draws
+
+    def _data(self, renderer):
+        """Every data artist in drawing order, with ``(slot, key, box)`` where its pixels can be kept while ``key``
+        and ``box`` stay the same (a pastable legend; a title clear of every axes), else None."""
         for i, ax in enumerate(self.fig.axes):
             titles = title_artists(ax)
             for artist in data_artists(ax):
+                kept = None
                 if isinstance(artist, Legend):
-                    box = pixel_box(artist.get_frame().get_window_extent())
+                    content = _legend_key(artist)
+                    box = self._legend_box(i, artist, content, renderer)
                     if _pastable(artist, box, self.fig):
-                        self._draw_kept(("legend", i), artist, _legend_key(artist), box, renderer)
-                        continue
+                        kept = (("legend", i), (content, tuple(box.bounds)), box)
                 elif artist in titles and artist.get_text():
                     box = pixel_box(artist.get_window_extent(renderer))
                     if _clear_of_axes(box, self.fig):  # a title over some axes' data is always drawn
-                        self._draw_kept(("title", i, titles.index(artist)), artist, _static_key(artist), box, renderer)
-                        continue
-                artist.draw(renderer)
+                        kept = (("title", i, titles.index(artist)), (_static_key(artist), tuple(box.bounds)), box)
+                yield artist, kept
+
+    def _legend_box(self, i, legend, content, renderer) -> Bbox:
+        """Where ``legend`` (of axes ``i``) lies, in whole pixels, laid out afresh only when it is another legend or
+        its content, its anchor or the figure's size changed (laying a legend out costs a few ms; the frame of a new
+        legend has no place until it is drawn)."""
+        key = (content, tuple(legend.get_bbox_to_anchor().bounds), tuple(self.fig.bbox.bounds))
+        cached = self._legend_boxes.get(i)
+        if cached is None or cached[0] is not legend or cached[1] != key:
+            cached = self._legend_boxes[i] = (legend, key, pixel_box(legend.get_window_extent(renderer)))
+        return cached[2]
+
+    def png(self, full=False) -> bytes:
+        """PNG bytes of the figure: the frames, and the data drawn on top."""
+        self.frames(full)
+        renderer = self.canvas.get_renderer()
+        with unhinted_text():
+            for artist, kept in self._data(renderer):
+                if kept is None:
+                    artist.draw(renderer)
+                else:
+                    self._draw_kept(artist, *kept, renderer)
         return encode_png(self.canvas.buffer_rgba())
 
-    def _draw_kept(self, slot, artist, key, box, renderer):
-        """Draw ``artist`` over the figure's background in ``box`` (which covers no axes), or, while its ``key`` and
-        ``box`` are what they were when it was last drawn in ``slot``, paste the pixels kept then."""
-        key = (key, tuple(box.bounds))
+    @property
+    def frame_version(self) -> int:
+        """Counts the times the frames' picture has been drawn (wholly or in part)."""
+        return self.full_draws + self.frame_redraws
+
+    def frame_png(self) -> bytes:
+        """The frames' picture as a PNG (after ``frames()``)."""
+        self.canvas.restore_region(self._background)
+        return encode_png(self.canvas.buffer_rgba())
+
+    def scene(self) -> bytes:
+        """The data as drawing commands for the page's canvas (``scene.py``), to draw over the frames' picture (call
+        ``frames()`` first). A legend or title ``png`` would paste is recorded once and its commands reused."""
+        renderer = self.canvas.get_renderer()
+        if self._recorder is None or self._recorder.agg is not renderer:
+            self._recorder = SceneRecorder(renderer)
+            self._kept_ops = {}
+        with unhinted_text():
+            return self._scene(renderer)
+
+    def _scene(self, renderer) -> bytes:
+        recorder = self._recorder
+        scene = recorder.scene = Scene()
+        for artist, kept in self._data(renderer):
+            if kept is None:
+                artist.draw(recorder)
+                continue
+            slot, key, _ = kept
+            cached = self._kept_ops.get(slot)
+            if cached is None or cached[0] != key:
+                part = recorder.scene = Scene()
+                artist.draw(recorder)
+                recorder.scene = scene
+                cached = self._kept_ops[slot] = (key, part.ops)
+            scene.ops.extend(cached[1])
+        return scene.to_bytes()
+
+    def _draw_kept(self, artist, slot, key, box, renderer):
+        """Draw ``artist`` over the figure's background in ``box`` (which covers no axes), or, while its ``key`` (its
+        box included) is what it was when it was last drawn in ``slot``, paste the pixels kept then."""
         cached = self._kept.get(slot)
         if cached is not None and cached[0] == key:
             self.canvas.restore_region(cached[1])

@@ -109,7 +109,7 @@ def plot_decision_boundary(
             vmin=0,
             vmax=1,
             alpha=0.75,
-            interpolation="nearest",
+            interpolation="none",  # the same pixels as "nearest" in a PNG; the live canvas scales it itself
         )
     boundary = kept(drawn, "boundary", ax)
     if boundary is not None:  # a contour cannot be moved: drawn anew

@@ -1,0 +1,166 @@
+// The live view of a panel's figure (nbhelpers/panels/base.py, FigureView): an HTML canvas that shows the frames'
+// picture (a PNG the kernel sends only when the axes, ticks or labels change) and draws the data over it from the
+// commands the kernel recorded while matplotlib drew them (nbhelpers/panels/scene.py describes the format).
+// The canvas' data-received attribute holds the number of the last picture the kernel sent, and data-drawn, once it
+// is on the canvas, the number of the picture it shows (tests and benchmarks watch them).
+
+function rgba(c) {
+  return `rgba(${Math.round(c[0] * 255)},${Math.round(c[1] * 255)},${Math.round(c[2] * 255)},${c[3]})`;
+}
+
+// The scene: {ops, floats, bytes} from the packed bytes (a DataView, as the widget's model holds binary values).
+export function parseScene(view) {
+  if (!view || view.byteLength < 8) return { ops: [], floats: new Float32Array(0), bytes: new Uint8Array(0) };
+  const headLength = view.getUint32(0, true), count = view.getUint32(4, true);
+  const start = view.byteOffset + 8;
+  const ops = JSON.parse(new TextDecoder().decode(new Uint8Array(view.buffer, start, headLength)));
+  const at = start + headLength;
+  const floats = at % 4 === 0
+    ? new Float32Array(view.buffer, at, count)
+    : new Float32Array(view.buffer.slice(at, at + 4 * count));
+  const rest = view.byteLength - 8 - headLength - 4 * count;
+  const bytes = new Uint8Array(view.buffer, at + 4 * count, rest);
+  return { ops, floats, bytes };
+}
+
+// A matplotlib path (vertices and codes, in canvas pixels) as a Path2D, shifted by (dx, dy).
+function path2d(scene, ref, dx = 0, dy = 0) {
+  const v = scene.floats.subarray(ref.v[0], ref.v[0] + ref.v[1]);
+  const c = scene.floats.subarray(ref.c[0], ref.c[0] + ref.c[1]);
+  const p = new Path2D();
+  for (let i = 0; i < c.length;) {
+    const code = c[i], x = v[2 * i] + dx, y = v[2 * i + 1] + dy;
+    if (code === 1) { p.moveTo(x, y); i += 1; }
+    else if (code === 2) { p.lineTo(x, y); i += 1; }
+    else if (code === 3) { p.quadraticCurveTo(x, y, v[2 * i + 2] + dx, v[2 * i + 3] + dy); i += 2; }
+    else if (code === 4) {
+      p.bezierCurveTo(x, y, v[2 * i + 2] + dx, v[2 * i + 3] + dy, v[2 * i + 4] + dx, v[2 * i + 5] + dy);
+      i += 3;
+    }
+    else if (code === 79) { p.closePath(); i += 1; }
+    else break; // STOP
+  }
+  return p;
+}
+
+function clip(ctx, scene, op) {
+  if (op.cr) {
+    ctx.beginPath();
+    ctx.rect(op.cr[0], op.cr[1], op.cr[2], op.cr[3]);
+    ctx.clip();
+  }
+  if (op.cp) ctx.clip(path2d(scene, op.cp));
+}
+
+function style(ctx, op) {
+  if (op.f) ctx.fillStyle = rgba(op.f);
+  if (op.s) {
+    ctx.strokeStyle = rgba(op.s);
+    ctx.lineWidth = op.w;
+    ctx.lineCap = op.cap;
+    ctx.lineJoin = op.join;
+    ctx.setLineDash(op.d ? op.d.slice(1) : []);
+    ctx.lineDashOffset = op.d ? op.d[0] : 0;
+  }
+}
+
+function paintOp(ctx, scene, op, images) {
+  ctx.save();
+  clip(ctx, scene, op);
+  style(ctx, op);
+  if (op.t === "p") {
+    const p = path2d(scene, op);
+    if (op.f) ctx.fill(p);
+    if (op.s) ctx.stroke(p);
+  } else if (op.t === "m") {
+    const o = scene.floats.subarray(op.o[0], op.o[0] + op.o[1]);
+    const marker = path2d(scene, op);
+    for (let k = 0; k < o.length; k += 2) {
+      ctx.setTransform(1, 0, 0, 1, o[k], o[k + 1]);
+      if (op.f) ctx.fill(marker);
+      if (op.s) ctx.stroke(marker);
+    }
+  } else if (op.t === "i") {
+    const image = images.get(op);
+    if (op.a !== undefined) ctx.globalAlpha = op.a;
+    ctx.imageSmoothingEnabled = false;
+    if (op.m) {
+      ctx.setTransform(op.m[0], op.m[1], op.m[2], op.m[3], op.m[4], op.m[5]);
+      ctx.drawImage(image, 0, 0, op.iw, op.ih);
+    } else {
+      ctx.drawImage(image, op.x, op.y);
+    }
+  }
+  ctx.restore();
+}
+
+// The images of a scene as ImageBitmaps, keyed by their command (made before painting: painting is synchronous).
+async function sceneImages(scene) {
+  const images = new Map();
+  for (const op of scene.ops) {
+    if (op.t !== "i") continue;
+    const pixels = new Uint8ClampedArray(scene.bytes.buffer, scene.bytes.byteOffset + op.b[0], op.b[1]);
+    images.set(op, await createImageBitmap(new ImageData(pixels.slice(), op.iw, op.ih), { premultiplyAlpha: "none" }));
+  }
+  return images;
+}
+
+// Draw the frames' picture and the scene on the canvas, all at once.
+export async function paint(canvas, frame, sceneBytes) {
+  const scene = parseScene(sceneBytes);
+  const images = await sceneImages(scene);
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  if (frame) ctx.drawImage(frame, 0, 0);
+  for (const op of scene.ops) paintOp(ctx, scene, op, images);
+}
+
+export async function decodeFrame(view) {
+  if (!view || view.byteLength === 0) return null;
+  const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+  return await createImageBitmap(new Blob([bytes], { type: "image/png" }));
+}
+
+function render({ model, el }) {
+  const canvas = document.createElement("canvas");
+  canvas.classList.add("panel-figure");
+  canvas.style.width = "100%";
+  canvas.style.maxWidth = "1100px";
+  canvas.style.display = "block";
+  el.appendChild(canvas);
+  let frame = null, frameVersion = -1, busy = false, again = false;
+
+  // Paint the model's latest state; a change that arrives while painting is painted right after.
+  async function update() {
+    canvas.dataset.received = String(model.get("version"));
+    if (busy) { again = true; return; }
+    busy = true;
+    try {
+      do {
+        again = false;
+        const version = model.get("version"), scene = model.get("scene");
+        const wanted = model.get("frame_version"), frameBytes = model.get("frame");
+        const width = model.get("width"), height = model.get("height");
+        if (wanted !== frameVersion) {
+          frame = await decodeFrame(frameBytes);
+          frameVersion = wanted;
+        }
+        if (canvas.width !== width) canvas.width = width;
+        if (canvas.height !== height) canvas.height = height;
+        await paint(canvas, frame, scene);
+        canvas.dataset.drawn = String(version);
+      } while (again);
+    } catch (error) {
+      canvas.dataset.error = String(error);
+      console.error("panel figure:", error);
+    } finally {
+      busy = false;
+    }
+  }
+  model.on("change:version", update);
+  update();
+  return () => model.off("change:version", update);
+}
+
+export default { render };

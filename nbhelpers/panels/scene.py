@@ -1,0 +1,232 @@
+"""A panel's data as drawing commands for the page's canvas: matplotlib draws, this renderer writes down what it draws.
+
+The live view of a panel (``panels.base.FigureView``) shows two layers on an HTML canvas: the *frames* (axes, ticks,
+labels: the picture ``render.BlitRenderer`` keeps, sent as a PNG only when it changes) and on top the *data*
+(lines, markers, contours, images, titles, legends, texts). The data are not rasterised in the kernel: each artist
+draws itself, as always, but onto a ``SceneRecorder``, which records every path, marker, image and glyph outline in
+display coordinates; the page replays them with the canvas 2D API. So there is one description of every plot, the
+matplotlib artists the plot functions make: the static figure, the PNG and the canvas are three renderings of it.
+
+Text is recorded as the glyphs' outlines (matplotlib's own text-to-path, mathtext included) at the places the Agg
+renderer lays it out (its metrics are used), so titles and legends stand where they stand in the PNG.
+
+The scene is one ``bytes`` value: a little-endian uint32 length, a JSON list of commands, padding to 4 bytes, then
+a float32 array the commands index into (vertices, path codes, offsets, colours) and raw RGBA image bytes.
+Coordinates are canvas pixels: x to the right, y down from the top edge.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import struct
+
+import numpy as np
+from matplotlib.backend_bases import GraphicsContextBase, RendererBase
+from matplotlib.path import Path
+from matplotlib.textpath import TextToPath
+from matplotlib.transforms import Affine2D
+
+_CAPS = {"butt": "butt", "round": "round", "projecting": "square"}
+
+
+class _CachedTextToPath:
+    """matplotlib's ``TextToPath`` with its glyph outlines kept per (font, text): a panel redraws the same texts."""
+
+    def __init__(self):
+        self._inner = TextToPath()
+        self.FONT_SCALE = self._inner.FONT_SCALE
+        self._paths = {}
+
+    def get_text_path(self, prop, s, ismath=False, **kwargs):
+        key = (hash(prop), s, ismath, tuple(sorted((k, str(v)) for k, v in kwargs.items())))
+        path = self._paths.get(key)
+        if path is None:
+            if len(self._paths) > 2000:
+                self._paths.clear()
+            path = self._paths[key] = self._inner.get_text_path(prop, s, ismath=ismath, **kwargs)
+        return path
+
+
+_TEXT_TO_PATH = _CachedTextToPath()
+
+
+class Scene:
+    """The commands, in drawing order. A command is a dict; its numbers (vertices, path codes, offsets) are float32
+    arrays and its pixels bytes until ``to_bytes`` packs them. A recorded part can be kept and added to a later scene
+    as it is (``ops.extend``): nothing in a command refers to another."""
+
+    ARRAYS = ("v", "c", "o")  # keys of a command (or of its clip path "cp") that hold float32 arrays
+
+    def __init__(self):
+        self.ops = []
+
+    def to_bytes(self) -> bytes:
+        floats, blobs, n_floats, n_bytes = [], [], 0, 0
+
+        def refs(op):
+            nonlocal n_floats, n_bytes
+            out = dict(op)
+            for key in self.ARRAYS:
+                if key in op:
+                    a = op[key]
+                    floats.append(a)
+                    out[key] = [n_floats, int(a.size)]
+                    n_floats += a.size
+            if "b" in op:
+                blobs.append(op["b"])
+                out["b"] = [n_bytes, len(op["b"])]
+                n_bytes += len(op["b"])
+            if "cp" in op:
+                out["cp"] = refs(op["cp"])
+            return out
+
+        head = json.dumps([refs(op) for op in self.ops], separators=(",", ":")).encode()
+        head += b" " * (-len(head) % 4)
+        numbers = np.concatenate(floats).astype("<f4").tobytes() if floats else b""
+        return struct.pack("<II", len(head), n_floats) + head + numbers + b"".join(blobs)
+
+
+def _f32(values):
+    return np.ascontiguousarray(values, dtype=np.float32).ravel()
+
+
+class SceneRecorder(RendererBase):
+    """A matplotlib renderer that records into a ``Scene`` instead of drawing pixels.
+
+    ``agg`` is the Agg renderer of the same figure: its text metrics lay out every text exactly as in the PNG.
+    """
+
+    def __init__(self, agg):
+        super().__init__()
+        self.agg = agg
+        self.scene = Scene()
+        self.width, self.height = agg.get_canvas_width_height()
+        self.dpi = agg.dpi
+        self._text2path = _TEXT_TO_PATH
+        self._flip = Affine2D().scale(1, -1).translate(0, self.height)
+
+    # what layout asks the renderer: the Agg renderer's answers
+    def get_canvas_width_height(self):
+        return self.width, self.height
+
+    def get_text_width_height_descent(self, s, prop, ismath):
+        return self.agg.get_text_width_height_descent(s, prop, ismath)
+
+    def points_to_pixels(self, points):
+        return points * self.dpi / 72
+
+    def flipy(self):
+        return False
+
+    def option_image_nocomposite(self):
+        return True
+
+    def option_scale_image(self):
+        return True  # an image drawn with interpolation "none" is sent as it is, and scaled by the canvas
+
+    def new_gc(self):
+        return GraphicsContextBase()
+
+    # the style of a command: colours, line, clip
+    def _style(self, gc, rgbFace, op):
+        forced = gc.get_forced_alpha()
+        if rgbFace is not None:
+            alpha = gc.get_alpha() if forced else (rgbFace[3] if len(rgbFace) > 3 else 1.0)
+            face = [float(v) for v in rgbFace[:3]] + [float(alpha)]
+            if face[3] > 0:
+                op["f"] = face
+        width = self.points_to_pixels(gc.get_linewidth())
+        if width > 0:
+            rgb = gc.get_rgb()
+            stroke = list(map(float, rgb[:3])) + [float(gc.get_alpha() if forced else rgb[3])]
+            if stroke[3] > 0:
+                op["s"] = stroke
+                op["w"] = float(width)
+                op["cap"] = _CAPS.get(gc.get_capstyle(), "butt")
+                op["join"] = gc.get_joinstyle()
+                offset, dashes = gc.get_dashes()
+                if dashes is not None and len(dashes):
+                    op["d"] = [self.points_to_pixels(float(v)) for v in (offset or 0, *dashes)]
+        if gc.get_hatch():
+            raise NotImplementedError("the canvas view does not draw hatches")
+        box = gc.get_clip_rectangle()
+        if box is not None:
+            op["cr"] = [float(box.x0), float(self.height - box.y1), float(box.width), float(box.height)]
+        clip_path, clip_transform = gc.get_clip_path()
+        if clip_path is not None:
+            op["cp"] = self._path(clip_path, clip_transform + self._flip)
+        return op
+
+    def _path(self, path, transform, gc=None, simplify=None) -> dict:
+        """A path in canvas pixels: {"v": vertices, "c": codes}; drawn with ``gc``, snapped to pixels as Agg snaps
+        it (a rectilinear path: a marker square, a bar, a legend's box)."""
+        snap = {} if gc is None else {"snap": gc.get_snap(), "stroke_width": self.points_to_pixels(gc.get_linewidth())}
+        cleaned = path.cleaned(
+            transform=transform,
+            remove_nans=True,
+            simplify=path.should_simplify if simplify is None else simplify,
+            curves=True,
+            **snap,
+        )
+        return {"v": _f32(cleaned.vertices), "c": _f32(cleaned.codes)}
+
+    def draw_path(self, gc, path, transform, rgbFace=None):
+        op = {"t": "p", **self._path(path, transform + self._flip, gc)}
+        if len(self._style(gc, rgbFace, op)) > 3:  # something to fill or stroke
+            self.scene.ops.append(op)
+
+    def draw_markers(self, gc, marker_path, marker_trans, path, trans, rgbFace=None):
+        points = path.cleaned(transform=trans + self._flip, remove_nans=True, simplify=False)
+        offsets = points.vertices[(points.codes == Path.MOVETO) | (points.codes == Path.LINETO)]
+        marker_trans = marker_trans + Affine2D().scale(1, -1)
+        op = {"t": "m", **self._path(marker_path, marker_trans, gc, simplify=False)}
+        # Agg puts every marker at a whole pixel, and the centre of one it does not snap (a circle) at the middle of
+        # a pixel (measured: tests/test_canvas_view.py)
+        snapped = not np.array_equal(op["v"], _f32(marker_path.cleaned(marker_trans, curves=True).vertices))
+        op["o"] = _f32(np.floor(offsets + 0.5) + (0.0 if snapped else 0.5))
+        if len(self._style(gc, rgbFace, op)) > 4:
+            self.scene.ops.append(op)
+
+    def _iter_collection(self, *args, **kwargs):
+        """matplotlib's walk through a collection (``RendererBase.draw_path_collection`` draws each item with
+        ``draw_path``), with every offset at a whole pixel, as Agg puts them."""
+        for xo, yo, *rest in super()._iter_collection(*args, **kwargs):
+            yield (math.floor(xo + 0.5), self.height - math.floor(self.height - yo + 0.5), *rest)
+
+    def draw_image(self, gc, x, y, im, transform=None):
+        im = np.ascontiguousarray(im, dtype=np.uint8)
+        h, w = im.shape[:2]
+        op = {"t": "i", "x": float(x), "y": float(self.height - y - h), "iw": int(w), "ih": int(h), "b": im.tobytes()}
+        if transform is not None:  # an image not resampled (interpolation "none"): the canvas scales it
+            m = (Affine2D().scale(1.0 / w, 1.0 / h) + transform + Affine2D().translate(x, y) + self._flip).get_matrix()
+            op["m"] = [float(m[0, 0]), float(m[1, 0]), float(m[0, 1]), float(m[1, 1]), float(m[0, 2]), float(m[1, 2])]
+            alpha = gc.get_alpha()  # a resampled image has its alpha in its pixels; this one has not
+            if alpha is not None and alpha != 1.0:
+                op["a"] = float(alpha)
+        box = gc.get_clip_rectangle()
+        if box is not None:
+            op["cr"] = [float(box.x0), float(self.height - box.y1), float(box.width), float(box.height)]
+        self.scene.ops.append(op)
+
+    def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+        if ismath == "TeX":
+            raise NotImplementedError("the canvas view does not draw usetex text")
+        fontsize = self.points_to_pixels(prop.get_size_in_points())
+        verts, codes = self._text2path.get_text_path(prop, s, ismath=ismath)
+        transform = Affine2D().scale(fontsize / self._text2path.FONT_SCALE).rotate_deg(angle).translate(x, y)
+        color = gc.get_rgb()
+        gc.set_linewidth(0.0)
+        self.draw_path(gc, Path(verts, codes), transform, rgbFace=color)
+
+    def draw_gouraud_triangles(self, gc, triangles_array, colors_array, transform):
+        raise NotImplementedError("the canvas view does not draw Gouraud shading")
+
+
+def record(artists, recorder: SceneRecorder) -> bytes:
+    """Draw ``artists`` (in order) onto ``recorder`` (kept from call to call: matplotlib caches text metrics per
+    renderer) and return the packed scene."""
+    recorder.scene = Scene()
+    for artist in artists:
+        artist.draw(recorder)
+    return recorder.scene.to_bytes()

@@ -1,0 +1,176 @@
+"""The live figure of every panel, drawn in Chromium by the page's own code (nbhelpers/panels/canvas_view.js) from
+what the kernel sends (the frames' PNG and the recorded scene), against the picture Agg draws in the kernel for the
+same panel (``FigureView.png()``, which the pixel tests compare with a fresh panel and a full draw).
+
+Canvas and Agg antialias edges differently (and Agg hints glyphs), so pixels along edges differ a little; anything
+a learner could notice (a missing legend, a text, a marker, a stale curve, a wrong colour) makes some 16 x 16 block
+of the picture differ on average by far more (``browser_support.worst_block``; the browser tests compare the page's
+canvases with the kernel's pictures the same way). ``test_the_check_sees_*`` show that each kind of wrong picture fails.
+No JupyterLab: a blank page imports the module.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import struct
+from pathlib import Path
+
+import numpy as np
+import pytest
+from browser_support import PICTURE_MOST as MOST
+from browser_support import need_browser, skip_module_without_browser, worst_block
+
+import nbhelpers as nb
+from nbhelpers import panels
+from nbhelpers.panels.playground import PlaygroundPanel
+
+skip_module_without_browser()
+
+JS = (Path(nb.__file__).parent / "panels" / "canvas_view.js").read_text()
+REG, CLS = nb.load_dataset("regression"), nb.load_dataset("classification")
+# Paint the frames' PNG and the scene on a fresh canvas with the module's own paint(); return its RGBA, base64.
+PAINT_JS = """async ([js, frame64, scene64, w, h]) => {
+    const m = await import(URL.createObjectURL(new Blob([js], {type: 'text/javascript'})));
+    const bytes = s => Uint8Array.from(atob(s), c => c.charCodeAt(0));
+    const canvas = document.createElement('canvas');
+    canvas.width = w; canvas.height = h;
+    const frame = await m.decodeFrame(new DataView(bytes(frame64).buffer));
+    await m.paint(canvas, frame, new DataView(bytes(scene64).buffer));
+    const d = canvas.getContext('2d').getImageData(0, 0, w, h).data;
+    let s = '';
+    for (let i = 0; i < d.length; i += 8192) s += String.fromCharCode.apply(null, d.subarray(i, i + 8192));
+    return btoa(s);
+}"""
+
+
+@pytest.fixture
+def canvas_page(request):
+    ok, _ = skip_module_without_browser()
+    if not ok:
+        yield None
+        return
+    page = request.getfixturevalue("browser").new_page()
+    page.set_content("<html><body></body></html>")
+    yield page
+    page.close()
+
+
+def painted(page, frame_png: bytes, scene: bytes, width: int, height: int) -> np.ndarray:
+    b64 = page.evaluate(
+        PAINT_JS, [JS, base64.b64encode(frame_png).decode(), base64.b64encode(scene).decode(), width, height]
+    )
+    return np.frombuffer(base64.b64decode(b64), np.uint8).reshape(height, width, 4)
+
+
+def agg_pixels(png: bytes) -> np.ndarray:
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+
+
+def shown(page, panel, scene=None):
+    """What the page's canvas shows for ``panel`` (its current scene, or ``scene``), and what Agg draws."""
+    view = panel.view
+    view.render()
+    agg = agg_pixels(view.png())
+    frame = view.renderer.frame_png()
+    canvas = painted(page, frame, view.widget.scene if scene is None else scene, view.widget.width, view.widget.height)
+    return canvas, agg
+
+
+def _playground():
+    panel = PlaygroundPanel(data="preset: xor", hidden="tanh", eta=0.2)
+    for _ in range(3):
+        panel.epoch_button.click()
+    panel.step_button.click()
+    return panel
+
+
+CASES = {
+    "training, regression (02)": lambda: panels.TrainingPanel(REG, eta=1e-5, epochs=100),
+    "training, diverged": lambda: panels.TrainingPanel(REG, eta=1e-2, epochs=100),
+    "training, classification (04)": lambda: panels.ClassificationTrainingPanel(CLS, eta=1e-3, epochs=100),
+    "training, classification, tanh, standardised": lambda: panels.ClassificationTrainingPanel(
+        CLS, eta=0.5, epochs=200, hidden="tanh", standardise=True
+    ),
+    "forward, regression": lambda: panels.ForwardPanel(REG),
+    "forward, classification": lambda: panels.ForwardPanel(CLS),
+    "gradients": lambda: panels.GradientPanel(REG),
+    "playground after 3 epochs and a step": _playground,
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_the_canvas_shows_what_agg_draws(canvas_page, name):
+    need_browser(canvas_page)
+    canvas, agg = shown(canvas_page, CASES[name]())
+    assert canvas.shape == agg.shape
+    worst, at = worst_block(canvas, agg)
+    assert worst < MOST, f"{name}: the 16 x 16 block at {at} differs by {worst:.1f} on average (at most {MOST})"
+
+
+def _drop(scene: bytes, keep) -> bytes:
+    """``scene`` without the commands ``keep(index, op)`` rejects (the numbers stay where they are)."""
+    n, _ = struct.unpack("<II", scene[:8])
+    ops = json.loads(scene[8 : 8 + n])
+    head = json.dumps([op for i, op in enumerate(ops) if keep(i, op)]).encode()
+    head += b" " * (-len(head) % 4)
+    return struct.pack("<II", len(head), struct.unpack("<I", scene[4:8])[0]) + head + scene[8 + n :]
+
+
+def test_the_check_sees_a_missing_legend(canvas_page):
+    need_browser(canvas_page)
+    panel = panels.TrainingPanel(REG, eta=1e-5, epochs=100)
+    panel.view.render()
+    legend = panel.figure.axes[1].get_legend().get_window_extent()
+    height = panel.view.widget.height
+    inside = lambda op: "v" in op and op["t"] == "p" and op.get("cr") is None  # noqa: E731
+    # the legend's commands are the unclipped ones drawn inside its box: drop them all
+    scene = panel.view.widget.scene
+    n, _ = struct.unpack("<II", scene[:8])
+    floats = np.frombuffer(scene[8 + n :], "<f4")
+
+    def in_legend(op):
+        if not inside(op):
+            return False
+        x, y = floats[op["v"][0]], floats[op["v"][0] + 1]
+        return legend.x0 - 2 <= x <= legend.x1 + 2 and height - legend.y1 - 2 <= y <= height - legend.y0 + 2
+
+    canvas, agg = shown(canvas_page, panel, _drop(scene, lambda i, op: not in_legend(op)))
+    worst, _ = worst_block(canvas, agg)
+    assert worst > MOST, f"the check passed a wrong picture: worst block {worst:.1f}"
+
+
+def test_the_check_sees_a_stale_picture(canvas_page):
+    need_browser(canvas_page)
+    panel = panels.TrainingPanel(REG, eta=1e-5, epochs=100)
+    panel.view.render()
+    stale = panel.view.widget.scene
+    panel.set(eta=3e-6)
+    canvas, agg = shown(canvas_page, panel, stale)
+    worst, _ = worst_block(canvas, agg)
+    assert worst > MOST, f"the check passed a wrong picture: worst block {worst:.1f}"
+
+
+def test_the_check_sees_a_missing_text(canvas_page):
+    need_browser(canvas_page)
+    panel = panels.ForwardPanel(CLS)
+    panel.view.render()
+    scene = panel.view.widget.scene
+    n, _ = struct.unpack("<II", scene[:8])
+    ops = json.loads(scene[8 : 8 + n])
+    # a title: the first filled path without a clip box above the axes (glyphs are filled outlines)
+    top = panel.figure.axes[0].bbox.y1
+    floats = np.frombuffer(scene[8 + n :], "<f4")
+    height = panel.view.widget.height
+    title = next(
+        i
+        for i, op in enumerate(ops)
+        if op["t"] == "p" and "f" in op and "cr" not in op and floats[op["v"][0] + 1] < height - top
+    )
+    canvas, agg = shown(canvas_page, panel, _drop(scene, lambda i, op: i != title))
+    worst, _ = worst_block(canvas, agg)
+    assert worst > MOST, f"the check passed a wrong picture: worst block {worst:.1f}"
