@@ -94,3 +94,37 @@ def test_encode_png_takes_only_rgba():
 
     with pytest.raises(ValueError, match="RGBA"):
         encode_png(np.zeros((4, 4, 3), np.uint8))
+
+
+def _scene_ops(scene: bytes):
+    import json
+    import struct
+
+    n, count = struct.unpack("<II", scene[:8])
+    return json.loads(scene[8 : 8 + n]), np.frombuffer(scene[8 + n : 8 + n + 4 * count], "<f4")
+
+
+def test_the_scene_puts_collection_items_at_whole_pixels_as_agg_does():
+    """The scene recorder's one use of matplotlib's private renderer API: it walks a collection through
+    ``RendererBase._iter_collection`` to put each item at a whole pixel, as Agg does. If a release renames it, this
+    fails here (the canvas would otherwise draw scatter points up to half a pixel away from the PNG's)."""
+    from matplotlib.backend_bases import RendererBase
+
+    from nbhelpers.panels.render import BlitRenderer
+
+    assert hasattr(RendererBase, "_iter_collection")
+    fig, (ax,) = plots.panel_figure(1)
+    # sizes that differ: no single-path shortcut, every point goes through draw_path_collection
+    ax.scatter([0.13, 0.52, 0.871], [0.2, 0.61, 0.33], s=[30, 60, 90])
+    renderer = BlitRenderer(fig)
+    renderer.frames()
+    ops, floats = _scene_ops(renderer.scene())
+    centres = []
+    for op in ops:
+        if op["t"] == "p" and "f" in op:
+            xy = floats[op["v"][0] : op["v"][0] + op["v"][1]].reshape(-1, 2)
+            codes = floats[op["c"][0] : op["c"][0] + op["c"][1]]
+            xy = xy[(codes != 0) & (codes != 79)]  # without the vertices of STOP and CLOSEPOLY
+            centres.append((xy[:, 0].max() + xy[:, 0].min()) / 2)
+    assert len(centres) == 3
+    assert np.allclose(centres, np.round(centres), atol=1e-3), centres
