@@ -237,6 +237,7 @@ class BlitRenderer:
         self._recorder = None  # the SceneRecorder of ``scene()``, and the commands it keeps (like ``_kept``)
         self._kept_ops = {}
         self._legend_boxes = {}  # axes index -> (legend, key, box): see _legend_box
+        self._title_boxes = {}  # ("title", axes index, which) -> (title, key, box): see _title_box
 
     def _hide_data(self, axes):
         """Hide the data of ``axes`` and make their titles transparent; returns the undo function.
@@ -347,9 +348,10 @@ class BlitRenderer:
                     if _pastable(artist, box, self.fig):
                         kept = (("legend", i), (content, tuple(box.bounds)), box)
                 elif artist in titles and artist.get_text():
-                    box = pixel_box(artist.get_window_extent(renderer))
+                    slot, style = ("title", i, titles.index(artist)), _static_key(artist)
+                    box = self._title_box(slot, artist, style, renderer)
                     if _clear_of_axes(box, self.fig):  # a title over some axes' data is always drawn
-                        kept = (("title", i, titles.index(artist)), (_static_key(artist), tuple(box.bounds)), box)
+                        kept = (slot, (style, tuple(box.bounds)), box)
                 yield artist, kept
 
     def _legend_box(self, i, legend, content, renderer) -> Bbox:
@@ -360,6 +362,15 @@ class BlitRenderer:
         cached = self._legend_boxes.get(i)
         if cached is None or cached[0] is not legend or cached[1] != key:
             cached = self._legend_boxes[i] = (legend, key, pixel_box(legend.get_window_extent(renderer)))
+        return cached[2]
+
+    def _title_box(self, slot, title, style, renderer) -> Bbox:
+        """Where ``title`` lies, in whole pixels, measured afresh only when its text or style (``style``) changed or
+        the frames were drawn again (which places titles above the ticks)."""
+        key = (style, self.frame_version)
+        cached = self._title_boxes.get(slot)
+        if cached is None or cached[0] is not title or cached[1] != key:
+            cached = self._title_boxes[slot] = (title, key, pixel_box(title.get_window_extent(renderer)))
         return cached[2]
 
     def png(self, full=False) -> bytes:
