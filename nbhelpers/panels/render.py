@@ -113,9 +113,8 @@ def _static_key(artist):
             artist.get_fontweight(),
             artist.get_visible(),
         )
-    if isinstance(artist, Legend):  # its texts, handles and where it lays itself out (through public calls only)
-        where = artist.get_window_extent(artist.figure.canvas.get_renderer()).bounds
-        return ("legend", tuple(t.get_text() for t in artist.texts), _legend_key(artist)[1], tuple(where))
+    if isinstance(artist, Legend):  # its texts, handles and what decides where it lies (laying it out costs ms)
+        return ("legend", _legend_place_key(artist, _legend_key(artist)))
     if isinstance(artist, Circle):
         return ("circle", artist.center, artist.radius, artist.get_facecolor(), artist.get_edgecolor())
     return ("artist", id(artist))
@@ -213,6 +212,13 @@ def _pastable(legend, box: Bbox, fig) -> bool:
     frame = legend.get_frame()
     square = isinstance(frame.get_boxstyle(), BoxStyle.Square)
     return frame.get_facecolor()[3] == 1.0 and square and _clear_of_axes(box, fig)
+
+
+def _legend_place_key(legend, content):
+    """What decides where a legend with ``content`` (its ``_legend_key``) lies: its anchor and the figure's size.
+    (Not the data: a legend placed "best", which moves with the data, lies over an axes and is never kept; it must
+    not be marked ``gid="frame"``.)"""
+    return content, tuple(legend.get_bbox_to_anchor().bounds), tuple(legend.figure.bbox.bounds)
 
 
 def _legend_key(legend):
@@ -358,7 +364,7 @@ class BlitRenderer:
         """Where ``legend`` (of axes ``i``) lies, in whole pixels, laid out afresh only when it is another legend or
         its content, its anchor or the figure's size changed (laying a legend out costs a few ms; the frame of a new
         legend has no place until it is drawn)."""
-        key = (content, tuple(legend.get_bbox_to_anchor().bounds), tuple(self.fig.bbox.bounds))
+        key = _legend_place_key(legend, content)
         cached = self._legend_boxes.get(i)
         if cached is None or cached[0] is not legend or cached[1] != key:
             cached = self._legend_boxes[i] = (legend, key, pixel_box(legend.get_window_extent(renderer)))
