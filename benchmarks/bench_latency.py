@@ -5,11 +5,13 @@
 For every notebook (default: all of notebooks/), in a real JupyterLab in Chromium (the harness of the browser
 tests, tests/browser_support.py): open it, Run All Cells, then for every panel with an η slider make ``--moves``
 keyboard moves (ArrowRight half the time, then ArrowLeft back to the start), one at a time. The page records with
-performance.now() the keydown, the moment the figure's src changes (MutationObserver) and the moment the new PNG
-has loaded; the kernel (instrumented from outside: each panel's redraw, draw and render are wrapped with timers,
-nbhelpers is not changed) records when each redraw started and ended, on the same wall clock. So each move splits
-into: browser -> kernel (slider event, widget message, websocket, server, kernel queue), kernel redraw (draw:
-compute + matplotlib artists; render: rasterise + PNG), kernel -> browser (message back, blob URL) and decode.
+performance.now() the keydown, the moment the panel's canvas received the kernel's new picture (its data-received
+attribute, set by nbhelpers/panels/canvas_view.js) and the moment the picture is on the canvas (data-drawn); the
+kernel (instrumented from outside: each panel's redraw, draw, render, frames and scene are wrapped with timers,
+nbhelpers is not changed) records when each started and ended, on the same wall clock. So each move splits into:
+browser -> kernel (slider event, widget message, websocket, server, kernel queue), kernel redraw (draw: compute +
+matplotlib artists; render: the frames (checked, and drawn again and encoded if they changed), the scene (recorded)
+and sending them), kernel -> browser (message back, the widget model's update) and paint (the canvas drawn).
 
 Prints p50 and p95 per panel and per notebook against the target (p50 <= 60 ms, p95 <= 120 ms).
 
@@ -225,11 +227,11 @@ def split_moves(moves, kernel_log, k):
         redraws = [e for e in inside if e[1] == "redraw"]
         if not m["changed"]:
             if redraws and not any(e[4] for e in redraws):
-                same_png += 1  # the kernel redrew and got the very same PNG: nothing is sent, nothing to time
+                same_png += 1  # the kernel redrew and got the very same picture: nothing to time
             else:
                 lost += 1
             continue
-        row = {"total": m["load"] - m["key"], "to_src": m["src"] - m["key"], "decode": m["load"] - m["src"]}
+        row = {"total": m["load"] - m["key"], "to_src": m["src"] - m["key"], "paint": m["load"] - m["src"]}
         if redraws:
             row["to_kernel"] = redraws[0][2] - m["key"]
             row["redraw"] = sum(e[3] - e[2] for e in redraws)
@@ -246,7 +248,7 @@ def fmt_ms(x):
     return f"{x:7.1f}"
 
 
-PARTS = ("to_kernel", "redraw", "draw", "render", "frames", "scene", "back", "decode", "redraws")
+PARTS = ("to_kernel", "redraw", "draw", "render", "frames", "scene", "back", "paint", "redraws")
 
 
 def summary(label, rows, same_png=0, lost=0):
@@ -255,7 +257,7 @@ def summary(label, rows, same_png=0, lost=0):
     ok = p50 <= TARGET_P50 and p95 <= TARGET_P95 and not lost
     notes = []
     if same_png:
-        notes.append(f"{same_png} moves gave the identical PNG, untimed")
+        notes.append(f"{same_png} moves gave the identical picture, untimed")
     if lost:
         notes.append(f"{lost} moves LOST: no new figure although the kernel drew one")
     print(
