@@ -698,19 +698,24 @@ def kernel_exec(page, code: str) -> str:
     return out
 
 
-# In the kernel: tag every live panel's canvas view with a class of its own (nbh-picture-k) and print, for each, the
+# In the kernel: tag every live panel's box with a class of its own (nbh-picture-k) and print, for each, the
 # class, the panel's kind, the number of the last picture it sent and its picture drawn by Agg (base64 PNG).
 PICTURES_CODE = r"""
-import base64 as _b64, gc as _gc, json as _json
-from nbhelpers import panels as _panels
-_pictures = []
-for _o in _gc.get_objects():
-    if isinstance(_o, _panels.Panel) and hasattr(_o, "view"):
-        _name = f"nbh-picture-{len(_pictures)}"
-        _o.view.widget.add_class(_name)
-        _pictures.append([_name, type(_o).__name__, _o.view.widget.version, _b64.b64encode(_o.view.png()).decode()])
-print(_json.dumps(_pictures))
-del _pictures, _o, _name
+def _nbh_pictures():
+    import base64, gc, json
+    from nbhelpers import panels
+
+    out = []
+    for o in gc.get_objects():
+        if isinstance(o, panels.Panel) and hasattr(o, "widget") and hasattr(o.view.widget, "version"):
+            name = f"nbh-picture-{len(out)}"
+            o.widget.add_class(name)  # the panel's box (a class added to an anywidget later does not reach the page)
+            out.append([name, type(o).__name__, o.view.widget.version, base64.b64encode(o.view.png()).decode()])
+    print(json.dumps(out))
+
+
+_nbh_pictures()
+del _nbh_pictures
 """
 # In the page: the canvas of the view with class cls, once it shows picture ``version``: its pixels (base64 RGBA).
 CANVAS_JS = """([cls, version]) => {
@@ -752,7 +757,14 @@ def check_pictures(page, timeout=15.0) -> list[str]:
 
     problems = []
     shown = 0
-    for name, kind, version, png in json.loads(kernel_exec(page, PICTURES_CODE)):
+    pictures = json.loads(kernel_exec(page, PICTURES_CODE))
+    with suppress(Exception):  # playwright's TimeoutError: the classes reach the page with the next state sync
+        page.wait_for_function(
+            "n => document.querySelectorAll('[class*=\"nbh-picture-\"] canvas.panel-figure').length >= n",
+            arg=len(pictures),
+            timeout=5000,
+        )
+    for name, kind, version, png in pictures:
         if not page.evaluate("cls => !!document.querySelector(`.${cls} canvas.panel-figure`)", name):
             continue  # a panel no output shows (its cell was run again): nothing to compare
         shown += 1
