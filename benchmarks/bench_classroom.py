@@ -1,8 +1,9 @@
 """What one student costs a server: each notebook's kernel memory and CPU time for a Run All.
 
 Run as ``.venv/bin/python benchmarks/bench_classroom.py`` (``--notebooks 02 04`` to run only some of them;
-``--server`` to also measure one idle ``jupyter lab`` process; ``--students 30`` to size a class). It prints a table;
-it asserts nothing.
+``--server`` to also measure one idle ``jupyter lab`` process; ``--students 30`` to size a class; ``--cells 0.1`` to
+list, under each notebook, its code cells that took at least 0.1 s of the kernel's CPU). It prints a table; it
+asserts nothing.
 
 Each notebook is executed as ``jupyter nbconvert --execute`` does it: nbclient starts a fresh ``python3`` kernel with
 the notebooks/ folder as its working directory and runs every code cell in order. The notebook files are read, never
@@ -19,7 +20,9 @@ from ``/proc/self/status``. Figures:
 - wall: seconds from the first cell sent to the last cell's reply (kernel start-up not included), and start: the
   seconds nbclient took to start the kernel;
 - fresh run: start + wall, what ``jupyter nbconvert --execute`` takes for the notebook (target: at most
-  ``FRESH_TARGET_S`` = 5 s each, shown met or MISSED).
+  ``FRESH_TARGET_S`` = 5 s each, shown met or MISSED);
+- with ``--cells``: each code cell's kernel CPU and wall seconds, from the same probe run after every cell (a few
+  milliseconds each, which the notebook's figures then include).
 
 A browser adds a little to this (the front end asks the kernel for each widget's state); the kernel's work for
 the cells is the same. Linux only (``/proc``; ``ru_maxrss`` in KiB).
@@ -72,8 +75,9 @@ def probe(client):
     raise RuntimeError(f"the probe cell printed nothing usable: {cell.outputs}")
 
 
-def run_notebook(path, timeout):
-    """Execute one notebook in a fresh kernel (cwd notebooks/) and return the kernel's figures."""
+def run_notebook(path, timeout, per_cell=False):
+    """Execute one notebook in a fresh kernel (cwd notebooks/) and return the kernel's figures; with ``per_cell``,
+    also each code cell's (index among the code cells, CPU s, wall s, first line)."""
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
         nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
@@ -85,8 +89,15 @@ def run_notebook(path, timeout):
         started = time.perf_counter() - t0
         before = probe(client)
         t1 = time.perf_counter()
+        cells, last, code = [], before, 0
         for index, cell in enumerate(nb.cells):
+            t = time.perf_counter()
             client.execute_cell(cell, index)
+            if per_cell and cell.cell_type == "code":
+                now = probe(client)
+                first = cell.source.strip().splitlines()[0] if cell.source.strip() else ""
+                cells.append((code, now["cpu_s"] - last["cpu_s"], time.perf_counter() - t, first))
+                last, code = now, code + 1
         wall = time.perf_counter() - t1
         after = probe(client)
     return {
@@ -98,6 +109,7 @@ def run_notebook(path, timeout):
         "after_mib": after["vmrss_kib"] / 1024,
         "cpu_run_s": after["cpu_s"] - before["cpu_s"],
         "cpu_total_s": after["cpu_s"],
+        "cells": cells,
     }
 
 
@@ -172,6 +184,13 @@ def main(argv=None):
     parser.add_argument("--students", type=int, default=30, help="class size for the totals (default 30)")
     parser.add_argument("--server", action="store_true", help="also measure one idle jupyter lab process")
     parser.add_argument("--idle", type=float, default=10.0, help="seconds the server is left idle (default 10)")
+    parser.add_argument(
+        "--cells",
+        type=float,
+        default=None,
+        metavar="S",
+        help="also list each notebook's code cells that took at least S seconds of kernel CPU",
+    )
     args = parser.parse_args(argv)
 
     paths = sorted(NOTEBOOKS.glob("*.ipynb"))
@@ -190,7 +209,7 @@ def main(argv=None):
     )
     results = []
     for path in paths:
-        r = run_notebook(path, args.timeout)
+        r = run_notebook(path, args.timeout, per_cell=args.cells is not None)
         results.append(r)
         fresh = r["start_s"] + r["wall_s"]
         verdict = "met" if fresh <= FRESH_TARGET_S else "MISSED"
@@ -200,6 +219,9 @@ def main(argv=None):
             f"{r['cpu_total_s']:>13.1f}{r['fresh_mib']:>11.0f}{r['peak_mib']:>10.0f}{r['after_mib']:>11.0f}",
             flush=True,
         )
+        for index, cpu, wall, first in r["cells"]:
+            if cpu >= args.cells:
+                print(f"    code cell {index:2d}: CPU {cpu:5.2f} s, wall {wall:5.2f} s   {first[:70]}", flush=True)
     print()
     top = max(results, key=lambda r: r["peak_mib"])
     n = args.students

@@ -1,8 +1,9 @@
 """Kernel-side redraw time of every interactive panel, per control change (no browser).
 
 Run: python benchmarks/bench_panels.py   (prints a table; target: at most 150 ms per change on a 2-core machine;
-for the playground of notebook 06, a Step or a control change at most 100 ms at p50, and a 100 x 100 loss
-landscape at most 50 ms)
+for the playground of notebook 06, a Step or a control change at most 100 ms at p50, the panel's ``draw()`` alone
+(the plot functions, before any rendering) at most 15 ms per Step at p50, and a 100 x 100 loss landscape at most
+50 ms)
 
 Each panel is built as its notebook builds it, then the η slider (or, for panels without one, a parameter or
 row control) is moved back and forth N times; each move is timed from ``set`` to the new PNG being in the
@@ -90,6 +91,7 @@ def notebook_04_cases():
 
 
 PLAYGROUND_TARGET_MS = 100  # p50 of a Step or a control change in the playground (notebook 06)
+DRAW_TARGET_MS = 15  # p50 of the playground's draw() for a Step: the plot functions, without rendering
 LANDSCAPE_TARGET_MS = 50  # a 100 x 100 loss landscape
 
 
@@ -108,6 +110,35 @@ def playground_rows():
             rows.append((f"06 Playground ({label}): {action}", sorted(times)))
         for control, values in (("eta", (0.3, 0.2)), ("w1_11", (0.5, 0.6))):
             rows.append((f"06 Playground ({label}): {control}", sorted(time_moves(panel, control, values))))
+    return rows
+
+
+def timed_draws(panel, action, n=N):
+    """``action`` n times, timing the panel's ``draw()`` alone each time (ms, sorted)."""
+    times, draw = [], panel.draw
+
+    def timed():
+        t0 = time.perf_counter()
+        drawn = draw()
+        times.append((time.perf_counter() - t0) * 1e3)
+        return drawn
+
+    panel.draw = timed
+    try:
+        for _ in range(n):
+            action()
+    finally:
+        del panel.draw  # the method again
+    return sorted(times)
+
+
+def draw_rows():
+    """The playground's ``draw()`` alone for a Step (state_surface, the landscape, the boundary, the loss curve, the
+    network: what the plot functions cost the kernel before the renderer draws anything), as notebook 06 builds it."""
+    rows = []
+    for label, data in (("preset: xor", "preset: xor"), ("notes: regression", list(CHOICES)[0])):
+        panel = PlaygroundPanel(data=data, hidden="tanh", eta=0.1)
+        rows.append((f"06 Playground ({label}): Step, draw() only", timed_draws(panel, panel.step_button.click)))
     return rows
 
 
@@ -133,6 +164,23 @@ def landscape_rows():
             loss_surface(nb.Params.random(1), X, data.y, data.task, "w2_11", "b_21", grid, grid, hidden)
             times.append((time.perf_counter() - t0) * 1e3)
         rows.append((f"landscape 100 x 100: {label}", sorted(times)))
+    from nbhelpers.playground import LANDSCAPE_DTYPE
+    from nbhelpers.plots.playground import GRID
+
+    grid = np.linspace(-3, 3, GRID)
+    for name in ("xor", "circle"):  # as the playground computes it for a picture: its grid, single precision
+        data = make_preset(name)
+        X = nb.standardise(data.X)
+        times = []
+        for _ in range(N):
+            t0 = time.perf_counter()
+            loss_surface(
+                nb.Params.random(1), X, data.y, data.task, "w2_11", "b_21", grid, grid, "tanh", dtype=LANDSCAPE_DTYPE
+            )
+            times.append((time.perf_counter() - t0) * 1e3)
+        rows.append(
+            (f"landscape {GRID} x {GRID}, {np.dtype(LANDSCAPE_DTYPE).name} (the playground's): {name}", sorted(times))
+        )
     return rows
 
 
@@ -180,7 +228,14 @@ def main():
     )
     print()
     print_rows(
-        f"loss landscape, one 100 x 100 grid (ms: p50, p95, max); target p50 <= {LANDSCAPE_TARGET_MS} ms",
+        f"playground draw() per Step, {N} Steps each (ms: p50, p95, max); target p50 <= {DRAW_TARGET_MS} ms",
+        draw_rows(),
+        DRAW_TARGET_MS,
+        use_p50=True,
+    )
+    print()
+    print_rows(
+        f"loss landscape, one grid (ms: p50, p95, max); target p50 <= {LANDSCAPE_TARGET_MS} ms",
         landscape_rows(),
         LANDSCAPE_TARGET_MS,
         use_p50=True,

@@ -29,9 +29,16 @@ def sigmoid_prime(z: float) -> float:
     return s * (1.0 - s)
 
 
+def sigmoid_and_prime(z: float) -> tuple[float, float]:
+    """(sigma(z), sigma'(z)) from one sigma(z): what per-sample SGD needs of each hidden neuron."""
+    s = sigmoid(z)
+    return s, s * (1.0 - s)
+
+
 def sigmoid_array(z):
-    """sigma(z) for arrays, without overflow: e = e^-|z| <= 1."""
-    z = np.asarray(z, dtype=float)
+    """sigma(z) for arrays, without overflow: e = e^-|z| <= 1. (float32 stays float32, anything else is float64.)"""
+    z = np.asarray(z)
+    z = z if z.dtype == np.float32 else np.asarray(z, dtype=float)
     e = np.exp(-np.abs(z))
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
@@ -62,6 +69,11 @@ def linear_prime(z):
     return 1.0
 
 
+def linear_and_prime(z: float) -> tuple[float, float]:
+    """(g(z), g'(z)) = (z, 1)"""
+    return z, 1.0
+
+
 def linear_prime_array(z):
     """g'(z) = 1"""
     return np.ones_like(np.asarray(z, dtype=float))
@@ -72,6 +84,12 @@ def tanh_prime(z: float) -> float:
     """g'(z) = 1 - tanh(z)^2"""
     t = math.tanh(z)
     return 1.0 - t * t
+
+
+def tanh_and_prime(z: float) -> tuple[float, float]:
+    """(tanh z, 1 - tanh(z)^2) from one tanh z"""
+    t = math.tanh(z)
+    return t, 1.0 - t * t
 
 
 def tanh_prime_array(z):
@@ -91,6 +109,11 @@ def relu_prime(z: float) -> float:
     return 1.0 if z > 0 else 0.0
 
 
+def relu_and_prime(z: float) -> tuple[float, float]:
+    """(max(z, 0), 1 if z > 0 else 0)"""
+    return (z, 1.0) if z > 0 else (0.0, 0.0)
+
+
 def relu_array(z):
     """g(z) = max(z, 0)"""
     return np.maximum(z, 0.0)
@@ -107,11 +130,12 @@ class Activation(NamedTuple):
     g_prime: Callable
     g_array: Callable  # numpy arrays
     g_prime_array: Callable
+    g_and_prime: Callable  # floats: (g(z), g'(z)) in one call, the same numbers as g and g_prime
 
 
 ACTIVATIONS = {
-    "linear": Activation("linear", linear, linear_prime, linear, linear_prime_array),
-    "sigmoid": Activation("sigmoid", sigmoid, sigmoid_prime, sigmoid_array, sigmoid_prime_array),
-    "tanh": Activation("tanh", math.tanh, tanh_prime, np.tanh, tanh_prime_array),
-    "relu": Activation("relu", relu, relu_prime, relu_array, relu_prime_array),
+    "linear": Activation("linear", linear, linear_prime, linear, linear_prime_array, linear_and_prime),
+    "sigmoid": Activation("sigmoid", sigmoid, sigmoid_prime, sigmoid_array, sigmoid_prime_array, sigmoid_and_prime),
+    "tanh": Activation("tanh", math.tanh, tanh_prime, np.tanh, tanh_prime_array, tanh_and_prime),
+    "relu": Activation("relu", relu, relu_prime, relu_array, relu_prime_array, relu_and_prime),
 }

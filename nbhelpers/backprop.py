@@ -1,7 +1,8 @@
 """Backpropagation: the nine derivatives of the notes, "following the hierarchy".
 
 ``chain_rule`` is the one implementation of the nine derivatives. ``gradients`` runs it on a batch
-(numpy arrays), ``sgd_step`` and ``train`` run it on Python floats; the arithmetic is the same lines.
+(numpy arrays), ``sgd_step`` on Python floats; ``train`` runs the same lines written out on nine local floats
+(``training._sgd_epoch``, which tests/test_speedups.py checks against this function bit for bit).
 """
 
 from __future__ import annotations

@@ -42,18 +42,20 @@ class FakeBar:
         self.closed += 1
 
 
-def interrupt_at_call(monkeypatch, calls):
-    """Make the loop's chain_rule raise KeyboardInterrupt on its ``calls``-th call (as Ctrl-C would there)."""
+def interrupt_at_call(monkeypatch, epoch, row):
+    """Make train raise KeyboardInterrupt in its ``epoch``-th epoch, once ``row - 1`` rows of it are updated (as
+    Ctrl-C would there): train runs an epoch as one call of ``_sgd_epoch``."""
     count = [0]
-    real = training.chain_rule
+    real = training._sgd_epoch
 
-    def chain_rule(*args):
+    def sgd_epoch(p, rows, *args):
         count[0] += 1
-        if count[0] == calls:
+        if count[0] == epoch:
+            real(p, rows[: row - 1], *args)
             raise KeyboardInterrupt
-        return real(*args)
+        return real(p, rows, *args)
 
-    monkeypatch.setattr(training, "chain_rule", chain_rule)
+    monkeypatch.setattr(training, "_sgd_epoch", sgd_epoch)
 
 
 def train_expecting_no_interrupt(*args, **kwargs):
@@ -117,7 +119,7 @@ def test_history_size_is_bounded_whatever_the_number_of_epochs(monkeypatch, caps
     # first epoch, which is enough for train to have chosen its stride)
     for epochs, stride in ((10**5, 1), (10**5 + 1, 2), (10**6, 10), (10**7, 100), (10**9, 10**4)):
         with monkeypatch.context() as m:
-            interrupt_at_call(m, 2)
+            interrupt_at_call(m, 1, 2)
             h = train_expecting_no_interrupt(X, Y, "regression", INIT, 1e-5, epochs, progress=False)
         assert h.interrupted and h.epochs == epochs and h.stride == stride, (epochs, h.stride)
         assert epochs // h.stride + 1 <= training.MAX_RECORDS + 1
@@ -193,7 +195,7 @@ def test_max_records_must_be_a_positive_integer(max_records):
 
 # --- item 3: interrupts --------------------------------------------------------------------------------------
 def test_an_interrupt_returns_the_history_so_far_with_one_line(monkeypatch, capsys):
-    interrupt_at_call(monkeypatch, 4 * 1234 + 3)  # during epoch 1235, at its third row
+    interrupt_at_call(monkeypatch, 1235, 3)  # during epoch 1235, at its third row
     h = train_expecting_no_interrupt(X, Y, "regression", INIT, 1e-5, 10**7, progress=False)
     out, err = capsys.readouterr()
     assert out == "training interrupted after epoch 1234 of 10000000; returning the history so far\n"
@@ -208,7 +210,7 @@ def test_an_interrupt_returns_the_history_so_far_with_one_line(monkeypatch, caps
 
 
 def test_an_interrupt_in_the_first_epoch_keeps_the_start(monkeypatch, capsys):
-    interrupt_at_call(monkeypatch, 2)
+    interrupt_at_call(monkeypatch, 1, 2)
     h = train_expecting_no_interrupt(X, Y, "regression", INIT, 1e-5, 100)
     assert capsys.readouterr().out == "training interrupted after epoch 0 of 100; returning the history so far\n"
     assert h.recorded.tolist() == [0] and h.final == INIT and h.losses.tolist() == [19183.5]

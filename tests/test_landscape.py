@@ -31,7 +31,7 @@ def test_chunks_of_rows_give_the_same_surface(monkeypatch):
     X, y = rng.normal(0, 1, (50, 2)), rng.normal(0, 1, 50)
     args = (rng.normal(0, 1, 9), X, y, "regression", "w2_11", "w2_21", np.linspace(-1, 1, 6), np.linspace(0, 2, 3))
     whole = landscape.loss_surface(*args).losses
-    monkeypatch.setattr(landscape, "CHUNK_ELEMENTS", 18 * 7)  # 7 rows per chunk: 8 chunks, the last one short
+    monkeypatch.setattr(landscape, "CHUNK_ELEMENTS", 6 * 7)  # 7 rows by one row of the grid: 8 chunks of rows
     assert np.allclose(landscape.loss_surface(*args).losses, whole, rtol=1e-13)
 
 

@@ -15,7 +15,7 @@ from .landscape import plot_landscape
 from .model import draw_model, mark_row
 from .training import plot_update_curve
 
-GRID = 100  # the landscape's grid: GRID x GRID points
+GRID = 60  # the landscape's grid: GRID x GRID points
 BOUNDARY_GRID = 120  # the decision boundary's grid (the static figures of notebooks 03 and 04 use 200)
 FIGSIZE = (13, 9.6)
 
