@@ -45,3 +45,43 @@ def test_wipe_keeps_the_axes_but_nothing_drawn():
     assert ax.xaxis is xaxis and not ax.lines and not ax.texts and ax.get_yscale() == "linear"
     assert ax.get_title() == ""
     plt.close(fig)
+
+
+def _png_pixels(fig):
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return np.asarray(Image.open(buf))
+
+
+def test_the_boundary_line_is_the_picture_ax_contour_draws():
+    """plot_decision_boundary draws the ŷ = 0.5 line as a plain Collection it can move (making a ContourSet costs
+    about 10 ms a redraw): its pixels are those of ``ax.contour(..., levels=[0.5], colors="k", linewidths=2)``."""
+    import numpy as np
+    from matplotlib.figure import Figure
+
+    from nbhelpers.lessons import grid_over
+    from nbhelpers.network import forward
+
+    data = nb.load_dataset("classification")
+    X = (data.X - data.X.mean(axis=0)) / data.X.std(axis=0)  # standardised: lines cross the picture
+    cases = ((nb.Params(*np.linspace(-0.9, 0.8, 9)), "linear"), (nb.Params(*np.linspace(0.7, -1.1, 9)), "tanh"))
+    for params, hidden in cases:
+        pictures = []
+        for reference in (False, True):
+            fig = Figure(figsize=(6, 4.5))
+            ax = fig.add_subplot()
+            drawn = plots.plot_decision_boundary(params, X, data.y, ax=ax, hidden=hidden)
+            if reference:
+                assert drawn["boundary"] is not None, "this case has a ŷ = 0.5 line"
+                drawn["boundary"].remove()
+                G1, G2, pts = grid_over(X)
+                prob = 1 / (1 + np.exp(-forward(params, pts, "classification", hidden).z.reshape(G1.shape)))
+                ax.contour(G1, G2, prob, levels=[0.5], colors="k", linewidths=2)
+            pictures.append(_png_pixels(fig))
+        differ = int((pictures[0] != pictures[1]).any(axis=2).sum())
+        assert differ == 0, f"{hidden}: {differ} pixels differ from ax.contour's line"

@@ -10,6 +10,8 @@ picture (the panels' tests compare them pixel for pixel); a static figure never 
 
 from __future__ import annotations
 
+import contourpy
+import matplotlib as mpl
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, NullFormatter
@@ -228,3 +230,19 @@ def points(ax, x, y, few, color, marker, size, zorder, label, edgecolor=None, dr
         markeredgecolor=edgecolor or color,
         markeredgewidth=0.3,
     )[0]
+
+
+def contour_generator(x, y, Z):
+    """contourpy's generator for ``Z`` over the grid ``x`` x ``y`` with matplotlib's own settings: the lines and bands
+    ``ax.contour`` and ``ax.contourf`` would draw, without making a ``ContourSet`` (about 10 ms each) on a redraw."""
+    X, Y = np.meshgrid(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+    algorithm = mpl.rcParams["contour.algorithm"]
+    return contourpy.contour_generator(
+        X,
+        Y,
+        np.ma.masked_invalid(Z, copy=False),
+        name=algorithm,
+        corner_mask=mpl.rcParams["contour.corner_mask"] if algorithm != "mpl2005" else False,
+        line_type=contourpy.LineType.SeparateCode,
+        fill_type=contourpy.FillType.OuterCode,
+    )

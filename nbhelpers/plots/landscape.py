@@ -8,8 +8,6 @@ new surface, instead of a new ``ContourSet``, whose making costs about 10 ms on 
 
 from __future__ import annotations
 
-import contourpy
-import matplotlib as mpl
 import numpy as np
 from matplotlib.collections import Collection
 from matplotlib.colors import LogNorm, Normalize
@@ -17,7 +15,7 @@ from matplotlib.path import Path
 
 from ..landscape import Surface
 from ..notation import MATHTEXT
-from .axes import axes_or_new, kept, line
+from .axes import axes_or_new, contour_generator, kept, line
 from .style import COLORS
 
 PROJECTION_NOTE = (
@@ -115,16 +113,7 @@ def filled_contour(ax, x, y, Z, levels, norm=None, drawn=None) -> Collection:
 def _band_paths(x, y, Z, levels, log):
     """One ``Path`` per band between two levels, as ``contourf`` computes them (contourpy, matplotlib's settings);
     the lowest band reaches below ``Z.min()`` so that the lowest grid points are filled too."""
-    X, Y = np.meshgrid(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
-    generator = contourpy.contour_generator(
-        X,
-        Y,
-        np.ma.masked_invalid(Z, copy=False),
-        name=mpl.rcParams["contour.algorithm"],
-        corner_mask=mpl.rcParams["contour.corner_mask"] if mpl.rcParams["contour.algorithm"] != "mpl2005" else False,
-        line_type=contourpy.LineType.SeparateCode,
-        fill_type=contourpy.FillType.OuterCode,
-    )
+    generator = contour_generator(x, y, Z)
     lowers, uppers = levels[:-1].copy(), levels[1:]
     if lowers[0] == Z.min():
         lowers[0] = 0.99 * lowers[0] if log else lowers[0] - 1

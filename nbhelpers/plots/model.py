@@ -4,11 +4,13 @@ the per-row losses, and the sigmoid."""
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.collections import Collection
+from matplotlib.path import Path
 
 from ..activations import sigmoid_array
 from ..lessons import boundary_points, grid_over, line_fit_residual
 from ..network import forward, losses
-from .axes import LEGEND, MANY_ROWS, axes_or_new, kept, label_for, nice_limits, points, segments
+from .axes import LEGEND, MANY_ROWS, axes_or_new, contour_generator, kept, label_for, nice_limits, points, segments
 from .axes import legend as legend_of
 from .axes import line as plot_line
 from .style import COLORS
@@ -112,11 +114,14 @@ def plot_decision_boundary(
             interpolation="none",  # the same pixels as "nearest" in a PNG; the live canvas scales it itself
         )
     boundary = kept(drawn, "boundary", ax)
-    if boundary is not None:  # a contour cannot be moved: drawn anew
+    if prob.min() < 0.5 < prob.max():
+        if boundary is None:
+            boundary = Collection(facecolors="none", edgecolors="k", linewidths=2, transform=ax.transData, zorder=2)
+            ax.add_collection(boundary, autolim=False)
+        boundary.set_paths([_level_path(G1[0], G2[:, 0], prob, 0.5)])
+    elif boundary is not None:
         boundary.remove()
         boundary = None
-    if prob.min() < 0.5 < prob.max():
-        boundary = ax.contour(G1, G2, prob, levels=[0.5], colors="k", linewidths=2)
     classes = {}
     for cls, marker in ((1, "o"), (0, "s")):
         rows = y == cls
@@ -251,6 +256,16 @@ def plot_boundary_gallery(draws, data, scaler=None, axes=None):
         out.append({**drawn, "residual": r})
     _tiles_legend(axes)
     return out
+
+
+def _level_path(x, y, Z, level) -> Path:
+    """The ``level`` line of ``Z`` over ``x`` x ``y`` as one path: the pixels of ``ax.contour(..., levels=[level],
+    colors="k", linewidths=2)`` (tests/test_plots.py compares them), in a plain ``Collection`` a redraw moves
+    instead of a new ``ContourSet``."""
+    vertices, codes = contour_generator(x, y, Z).create_contour(level)
+    if not vertices:
+        return Path(np.empty((0, 2)))
+    return Path(np.concatenate(vertices), np.concatenate(codes))
 
 
 def mark_row(ax, data, row, label=None, drawn=None):
