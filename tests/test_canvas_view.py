@@ -24,6 +24,7 @@ from browser_support import need_browser, skip_module_without_browser, worst_blo
 import nbhelpers as nb
 from nbhelpers import panels
 from nbhelpers.panels.playground import PlaygroundPanel
+from nbhelpers.panels.scene import unpack
 
 skip_module_without_browser()
 
@@ -114,11 +115,10 @@ def test_the_canvas_shows_what_agg_draws(canvas_page, name):
 
 def _drop(scene: bytes, keep) -> bytes:
     """``scene`` without the commands ``keep(index, op)`` rejects (the numbers stay where they are)."""
-    n, _ = struct.unpack("<II", scene[:8])
-    ops = json.loads(scene[8 : 8 + n])
+    ops, numbers, images = unpack(scene)
     head = json.dumps([op for i, op in enumerate(ops) if keep(i, op)]).encode()
     head += b" " * (-len(head) % 4)
-    return struct.pack("<II", len(head), struct.unpack("<I", scene[4:8])[0]) + head + scene[8 + n :]
+    return struct.pack("<II", len(head), numbers.size) + head + numbers.tobytes() + images
 
 
 def test_the_check_sees_a_missing_legend(canvas_page):
@@ -130,8 +130,7 @@ def test_the_check_sees_a_missing_legend(canvas_page):
     inside = lambda op: "v" in op and op["t"] == "p" and op.get("cr") is None  # noqa: E731
     # the legend's commands are the unclipped ones drawn inside its box: drop them all
     scene = panel.view.widget.scene
-    n, _ = struct.unpack("<II", scene[:8])
-    floats = np.frombuffer(scene[8 + n :], "<f4")
+    _, floats, _ = unpack(scene)
 
     def in_legend(op):
         if not inside(op):
@@ -160,11 +159,9 @@ def test_the_check_sees_a_missing_text(canvas_page):
     panel = panels.ForwardPanel(CLS)
     panel.view.render()
     scene = panel.view.widget.scene
-    n, _ = struct.unpack("<II", scene[:8])
-    ops = json.loads(scene[8 : 8 + n])
+    ops, floats, _ = unpack(scene)
     # a title: the first filled path without a clip box above the axes (glyphs are filled outlines)
     top = panel.figure.axes[0].bbox.y1
-    floats = np.frombuffer(scene[8 + n :], "<f4")
     height = panel.view.widget.height
     title = next(
         i

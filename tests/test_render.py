@@ -96,14 +96,6 @@ def test_encode_png_takes_only_rgba():
         encode_png(np.zeros((4, 4, 3), np.uint8))
 
 
-def _scene_ops(scene: bytes):
-    import json
-    import struct
-
-    n, count = struct.unpack("<II", scene[:8])
-    return json.loads(scene[8 : 8 + n]), np.frombuffer(scene[8 + n : 8 + n + 4 * count], "<f4")
-
-
 def test_the_scene_puts_collection_items_at_whole_pixels_as_agg_does():
     """The scene recorder's one use of matplotlib's private renderer API: it walks a collection through
     ``RendererBase._iter_collection`` to put each item at a whole pixel, as Agg does. If a release renames it, this
@@ -111,6 +103,7 @@ def test_the_scene_puts_collection_items_at_whole_pixels_as_agg_does():
     from matplotlib.backend_bases import RendererBase
 
     from nbhelpers.panels.render import BlitRenderer
+    from nbhelpers.panels.scene import unpack
 
     assert hasattr(RendererBase, "_iter_collection")
     fig, (ax,) = plots.panel_figure(1)
@@ -118,7 +111,7 @@ def test_the_scene_puts_collection_items_at_whole_pixels_as_agg_does():
     ax.scatter([0.13, 0.52, 0.871], [0.2, 0.61, 0.33], s=[30, 60, 90])
     renderer = BlitRenderer(fig)
     renderer.frames()
-    ops, floats = _scene_ops(renderer.scene())
+    ops, floats, _ = unpack(renderer.scene())
     centres = []
     for op in ops:
         if op["t"] == "p" and "f" in op:

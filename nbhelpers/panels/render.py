@@ -242,8 +242,7 @@ class BlitRenderer:
         self.frame_redraws = 0  # frames of some axes only drawn again
         self._recorder = None  # the SceneRecorder of ``scene()``, and the commands it keeps (like ``_kept``)
         self._kept_ops = {}
-        self._legend_boxes = {}  # axes index -> (legend, key, box): see _legend_box
-        self._title_boxes = {}  # ("title", axes index, which) -> (title, key, box): see _title_box
+        self._measured_boxes = {}  # slot (as in _kept) -> (legend or title, key, box): see _measured_box
 
     def _hide_data(self, axes):
         """Hide the data of ``axes`` and make their titles transparent; returns the undo function.
@@ -324,7 +323,7 @@ class BlitRenderer:
             return self._frames(full)
 
     def _frames(self, full):
-        draws = self.full_draws + self.frame_redraws
+        before = self.frame_version
         key = ticks_key(self.fig)
         same_ticks = key == self._ticks_key and self._signature is not None
         signature = frame_signature(self.fig, [s[TICKS] for s in self._signature[2:]] if same_ticks else None)
@@ -339,7 +338,7 @@ class BlitRenderer:
             elif len(changed) == len(self.fig.axes) or not self._redraw_frames_of(changed):  # all: draw the figure
                 self._draw_frames()
         self._signature = signature
-        return self.full_draws + self.frame_redraws != draws
+        return self.frame_version != before
 
     def _data(self, renderer):
         """Every data artist in drawing order, with ``(slot, key, box)`` where its pixels can be kept while ``key``
@@ -348,35 +347,25 @@ class BlitRenderer:
             titles = title_artists(ax)
             for artist in data_artists(ax):
                 kept = None
-                if isinstance(artist, Legend):
-                    content = _legend_key(artist)
-                    box = self._legend_box(i, artist, content, renderer)
+                if isinstance(artist, Legend):  # its place: its content, anchor and the figure's size decide it
+                    slot, content = ("legend", i), _legend_key(artist)
+                    box = self._measured_box(slot, artist, _legend_place_key(artist, content), renderer)
                     if _pastable(artist, box, self.fig):
-                        kept = (("legend", i), (content, tuple(box.bounds)), box)
-                elif artist in titles and artist.get_text():
+                        kept = (slot, (content, tuple(box.bounds)), box)
+                elif artist in titles and artist.get_text():  # its place: its text and style, and the frames (ticks)
                     slot, style = ("title", i, titles.index(artist)), _static_key(artist)
-                    box = self._title_box(slot, artist, style, renderer)
+                    box = self._measured_box(slot, artist, (style, self.frame_version), renderer)
                     if _clear_of_axes(box, self.fig):  # a title over some axes' data is always drawn
                         kept = (slot, (style, tuple(box.bounds)), box)
                 yield artist, kept
 
-    def _legend_box(self, i, legend, content, renderer) -> Bbox:
-        """Where ``legend`` (of axes ``i``) lies, in whole pixels, laid out afresh only when it is another legend or
-        its content, its anchor or the figure's size changed (laying a legend out costs a few ms; the frame of a new
-        legend has no place until it is drawn)."""
-        key = _legend_place_key(legend, content)
-        cached = self._legend_boxes.get(i)
-        if cached is None or cached[0] is not legend or cached[1] != key:
-            cached = self._legend_boxes[i] = (legend, key, pixel_box(legend.get_window_extent(renderer)))
-        return cached[2]
-
-    def _title_box(self, slot, title, style, renderer) -> Bbox:
-        """Where ``title`` lies, in whole pixels, measured afresh only when its text or style (``style``) changed or
-        the frames were drawn again (which places titles above the ticks)."""
-        key = (style, self.frame_version)
-        cached = self._title_boxes.get(slot)
-        if cached is None or cached[0] is not title or cached[1] != key:
-            cached = self._title_boxes[slot] = (title, key, pixel_box(title.get_window_extent(renderer)))
+    def _measured_box(self, slot, artist, key, renderer) -> Bbox:
+        """Where ``artist`` (the legend or title in ``slot``) lies, in whole pixels, laid out afresh only when it is
+        another artist or its ``key`` changed (laying a legend out costs a few ms; the frame of a new legend has no
+        place until it is drawn)."""
+        cached = self._measured_boxes.get(slot)
+        if cached is None or cached[0] is not artist or cached[1] != key:
+            cached = self._measured_boxes[slot] = (artist, key, pixel_box(artist.get_window_extent(renderer)))
         return cached[2]
 
     def png(self, full=False) -> bytes:

@@ -10,9 +10,10 @@ matplotlib artists the plot functions make: the static figure, the PNG and the c
 Text is recorded as the glyphs' outlines (matplotlib's own text-to-path, mathtext included) at the places the Agg
 renderer lays it out (its metrics are used), so titles and legends stand where they stand in the PNG.
 
-The scene is one ``bytes`` value: a little-endian uint32 length, a JSON list of commands, padding to 4 bytes, then
-a float32 array the commands index into (vertices, path codes, offsets, colours) and raw RGBA image bytes.
-Coordinates are canvas pixels: x to the right, y down from the top edge.
+The scene is one ``bytes`` value (``unpack`` reads it back; ``canvas_view.js`` reads it in the page): two
+little-endian uint32 (the length of the JSON head, the count of float32 numbers), the head (a JSON list of commands,
+padded with spaces to 4 bytes), the float32 numbers the commands index into (vertices, path codes, marker offsets),
+then the raw RGBA bytes of the images. Coordinates are canvas pixels: x to the right, y down from the top edge.
 """
 
 from __future__ import annotations
@@ -87,6 +88,13 @@ class Scene:
         return struct.pack("<II", len(head), n_floats) + head + numbers + b"".join(blobs)
 
 
+def unpack(data: bytes) -> tuple[list, np.ndarray, bytes]:
+    """A packed scene's commands (their arrays as [offset, count] into the numbers), numbers and image bytes."""
+    head, count = struct.unpack("<II", data[:8])
+    numbers = np.frombuffer(data, "<f4", count=count, offset=8 + head)
+    return json.loads(data[8 : 8 + head]), numbers, data[8 + head + 4 * count :]
+
+
 def _f32(values):
     return np.ascontiguousarray(values, dtype=np.float32).ravel()
 
@@ -130,6 +138,7 @@ class SceneRecorder(RendererBase):
 
     # the style of a command: colours, line, clip
     def _style(self, gc, rgbFace, op):
+        """Set ``op``'s fill ("f"), stroke ("s" and its line), clip box and clip path from ``gc`` and ``rgbFace``."""
         forced = gc.get_forced_alpha()
         if rgbFace is not None:
             alpha = gc.get_alpha() if forced else (rgbFace[3] if len(rgbFace) > 3 else 1.0)
@@ -150,13 +159,16 @@ class SceneRecorder(RendererBase):
                     op["d"] = [self.points_to_pixels(float(v)) for v in (offset or 0, *dashes)]
         if gc.get_hatch():
             raise NotImplementedError("the canvas view does not draw hatches")
-        box = gc.get_clip_rectangle()
-        if box is not None:
-            op["cr"] = [float(box.x0), float(self.height - box.y1), float(box.width), float(box.height)]
+        self._clip_box(gc, op)
         clip_path, clip_transform = gc.get_clip_path()
         if clip_path is not None:
             op["cp"] = self._path(clip_path, clip_transform + self._flip)
-        return op
+
+    def _clip_box(self, gc, op):
+        """``gc``'s clip rectangle, if any, as the command's "cr": x, y of its top-left corner, width, height."""
+        box = gc.get_clip_rectangle()
+        if box is not None:
+            op["cr"] = [float(box.x0), float(self.height - box.y1), float(box.width), float(box.height)]
 
     def _path(self, path, transform, gc=None, simplify=None) -> dict:
         """A path in canvas pixels: {"v": vertices, "c": codes}; drawn with ``gc``, snapped to pixels as Agg snaps
@@ -172,8 +184,12 @@ class SceneRecorder(RendererBase):
         return {"v": _f32(cleaned.vertices), "c": _f32(cleaned.codes)}
 
     def draw_path(self, gc, path, transform, rgbFace=None):
-        op = {"t": "p", **self._path(path, transform + self._flip, gc)}
-        if len(self._style(gc, rgbFace, op)) > 3:  # something to fill or stroke
+        self._add(gc, rgbFace, {"t": "p", **self._path(path, transform + self._flip, gc)})
+
+    def _add(self, gc, rgbFace, op):
+        """Style ``op`` and record it, if it has anything to fill or stroke."""
+        self._style(gc, rgbFace, op)
+        if "f" in op or "s" in op:
             self.scene.ops.append(op)
 
     def draw_markers(self, gc, marker_path, marker_trans, path, trans, rgbFace=None):
@@ -185,8 +201,7 @@ class SceneRecorder(RendererBase):
         # a pixel (measured: tests/test_canvas_view.py)
         snapped = not np.array_equal(op["v"], _f32(marker_path.cleaned(marker_trans, curves=True).vertices))
         op["o"] = _f32(np.floor(offsets + 0.5) + (0.0 if snapped else 0.5))
-        if len(self._style(gc, rgbFace, op)) > 4:
-            self.scene.ops.append(op)
+        self._add(gc, rgbFace, op)
 
     def _iter_collection(self, *args, **kwargs):
         """matplotlib's walk through a collection (``RendererBase.draw_path_collection`` draws each item with
@@ -204,9 +219,7 @@ class SceneRecorder(RendererBase):
             alpha = gc.get_alpha()  # a resampled image has its alpha in its pixels; this one has not
             if alpha is not None and alpha != 1.0:
                 op["a"] = float(alpha)
-        box = gc.get_clip_rectangle()
-        if box is not None:
-            op["cr"] = [float(box.x0), float(self.height - box.y1), float(box.width), float(box.height)]
+        self._clip_box(gc, op)
         self.scene.ops.append(op)
 
     def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
@@ -221,12 +234,3 @@ class SceneRecorder(RendererBase):
 
     def draw_gouraud_triangles(self, gc, triangles_array, colors_array, transform):
         raise NotImplementedError("the canvas view does not draw Gouraud shading")
-
-
-def record(artists, recorder: SceneRecorder) -> bytes:
-    """Draw ``artists`` (in order) onto ``recorder`` (kept from call to call: matplotlib caches text metrics per
-    renderer) and return the packed scene."""
-    recorder.scene = Scene()
-    for artist in artists:
-        artist.draw(recorder)
-    return recorder.scene.to_bytes()
