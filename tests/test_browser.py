@@ -38,7 +38,16 @@ import pytest
 bs.skip_module_without_browser()
 
 pytestmark = pytest.mark.browser
-NAMES = [p.name for p in sorted(bs.NOTEBOOKS.glob("*.ipynb"))]
+ALL = [p.name for p in sorted(bs.NOTEBOOKS.glob("*.ipynb"))]
+# The notebooks of this module: every other one (01, 03, 05); test_browser_even.py runs the rest (02, 04, 06) with
+# these same tests, so that pytest-xdist's two workers share them (one module took about 6 min of one worker).
+NAMES = ALL[0::2]
+
+
+def pytest_generate_tests(metafunc):
+    """Each test once per notebook of this module (``NAMES``), grouped by notebook (module scope)."""
+    if "notebook_name" in metafunc.fixturenames:
+        metafunc.parametrize("notebook_name", metafunc.module.NAMES, scope="module")
 
 
 @pytest.fixture(scope="module")
@@ -61,13 +70,13 @@ class Opened:
     timings: dict = field(default_factory=dict)
 
 
-@pytest.fixture(scope="module", params=NAMES)
-def notebook(request, lab, lab_tab):
+@pytest.fixture(scope="module")
+def notebook(request, lab, lab_tab, notebook_name):
     """Open the notebook, note what its panel cells show before anything runs, Run All; close it at the end."""
     if lab_tab is None:
         yield None
         return
-    name, tab, t = request.param, lab_tab, time.monotonic()
+    name, tab, t = notebook_name, lab_tab, time.monotonic()
     since = tab.mark()
     bs.open_notebook(tab, name)
     before = bs.check_panels_without_kernel(tab.page, lab.committed(name), "opened before running")
