@@ -62,6 +62,9 @@ SEL_NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"
 SEL_ETA_HANDLE = ".eta-slider .noUi-handle"  # ipywidgets 8 sliders are noUiSlider; the handle takes the keys
 SEL_ANY_HANDLE = ".widget-slider .noUi-handle"  # the first slider of a panel without η
 ACTION_TIMEOUT_MS = 5000
+# How often a wait_for_function checks its condition: Playwright's default checks it on every animation frame, which
+# keeps a headless Chromium painting 60 times a second while a test waits (the suite's largest CPU user is Chromium)
+POLL_MS = 100
 
 
 def chromium_available() -> tuple[bool, str]:
@@ -388,7 +391,7 @@ def open_notebook(tab: Tab, name: str, timeout=60.0, reload=False) -> None:
         page.goto(tab.lab.notebook_url(name))
     try:
         page.wait_for_selector(SEL_NOTEBOOK, timeout=timeout * 1000)
-        page.wait_for_function("nbh.kernelReady()", timeout=timeout * 1000)
+        page.wait_for_function("nbh.kernelReady()", timeout=timeout * 1000, polling=POLL_MS)
         page.evaluate("nbh.watch()")  # from the start: what the kernel says while the notebook loads counts too
         wait_kernel_idle(page, timeout)
     except Exception as exc:  # say what JupyterLab shows instead (e.g. a "Select Kernel" dialog)
@@ -412,7 +415,7 @@ def run_all(page, timeout=120.0) -> list[tuple[int, str]]:
     ran. The run is over when every prompt has a number, or (after an error stops the queue) when no prompt reads
     "[*]:" and the kernel has been idle for a second."""
     command(page, "notebook:clear-all-cell-outputs")
-    page.wait_for_function(r"nbh.prompts().every(([c, p]) => !/\d/.test(p))", timeout=10_000)
+    page.wait_for_function(r"nbh.prompts().every(([c, p]) => !/\d/.test(p))", timeout=10_000, polling=POLL_MS)
     command(page, "notebook:run-all-cells")
     deadline, quiet_since = time.monotonic() + timeout, None
     while time.monotonic() < deadline:
@@ -441,7 +444,7 @@ def run_cell(page, cell: int, timeout=120.0) -> None:
     """Select cell ``cell`` (counting from 1) and run it, as a learner would; wait until its prompt has a number
     and the kernel is idle."""
     page.evaluate("n => nbh.runCell(n)", cell)
-    page.wait_for_function("n => nbh.cellRan(n)", arg=cell, timeout=timeout * 1000)
+    page.wait_for_function("n => nbh.cellRan(n)", arg=cell, timeout=timeout * 1000, polling=POLL_MS)
     wait_kernel_idle(page, timeout)
 
 
@@ -452,13 +455,13 @@ def close_notebook(page) -> None:
 
 def save_notebook(page) -> None:
     command(page, "docmanager:save")
-    page.wait_for_function("nbh.saved()", timeout=30_000)
+    page.wait_for_function("nbh.saved()", timeout=30_000, polling=POLL_MS)
 
 
 def close_tab(page, timeout=30.0) -> None:
     """Close the notebook's tab, leaving its kernel running, as a learner closes a tab."""
     page.evaluate("nbh.closeTab()")
-    page.wait_for_function("!document.querySelector('.jp-NotebookPanel')", timeout=timeout * 1000)
+    page.wait_for_function("!document.querySelector('.jp-NotebookPanel')", timeout=timeout * 1000, polling=POLL_MS)
 
 
 def panels(page) -> list[dict]:
@@ -470,7 +473,7 @@ def wait_widgets_rendered(page, timeout=20.0) -> None:
     """Wait (at most ``timeout``; the checks then report what is missing) until no widget reads "Loading widget..."
     and every panel figure has loaded."""
     with suppress(Exception):  # playwright's TimeoutError
-        page.wait_for_function("nbh.rendered()", timeout=timeout * 1000)
+        page.wait_for_function("nbh.rendered()", timeout=timeout * 1000, polling=POLL_MS)
 
 
 def slider_state(page, index: int, handle=SEL_ETA_HANDLE) -> dict:
@@ -523,6 +526,7 @@ def act_and_wait(page, index: int, act, timeout=10.0) -> str:
             "([i, src, t, ms]) => nbh.afterKey(i, src, t, ms)",
             arg=[index, before, pressed_at, SETTLE_MS],
             timeout=timeout * 1000,
+            polling=POLL_MS,
         ).json_value()
     except Exception:  # playwright's TimeoutError
         return "timeout"
@@ -763,6 +767,7 @@ def check_pictures(page, timeout=15.0) -> list[str]:
             "n => document.querySelectorAll('[class*=\"nbh-picture-\"] canvas.panel-figure').length >= n",
             arg=len(pictures),
             timeout=5000,
+            polling=POLL_MS,
         )
     for name, kind, version, png in pictures:
         if not page.evaluate("cls => !!document.querySelector(`.${cls} canvas.panel-figure`)", name):
@@ -993,7 +998,7 @@ def check_panels_without_kernel(page, committed: Path, when: str, live_ok=False)
     or the saved one reopened): one line of text that says to run this cell, not a raw widget repr, not
     "Error displaying widget". With ``live_ok``, a live panel (its sliders shown) is fine too."""
     cells = notebook_cells(committed)
-    page.wait_for_function("n => nbh.cellCount() >= n", arg=len(cells), timeout=30_000)
+    page.wait_for_function("n => nbh.cellCount() >= n", arg=len(cells), timeout=30_000, polling=POLL_MS)
     wait_widgets_rendered(page, 20)
     problems = []
     for cell in [c.number for c in cells if c.panel]:

@@ -35,6 +35,7 @@ def wait_new_figure(page, old: str | None, timeout=15.0) -> str | None:
             "&& c.dataset.drawn !== old && c.dataset.error === undefined; }",
             arg=old,
             timeout=timeout * 1000,
+            polling=bs.POLL_MS,
         )
     return playground_src(page)
 
@@ -83,7 +84,9 @@ def test_playground_steps_and_takes_uploads_in_the_page(lab, tab):
     upload_file(page, "bad.csv", BAD_CSV)
     with suppress_timeout():
         page.wait_for_function(
-            "() => document.querySelector('.playground-message')?.innerText.includes('bad.csv')", timeout=15_000
+            "() => document.querySelector('.playground-message')?.innerText.includes('bad.csv')",
+            timeout=15_000,
+            polling=bs.POLL_MS,
         )
     said = message_text(page)
     if not ("bad.csv, line 3" in said and "cgpa" in said):

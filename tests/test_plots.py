@@ -1,6 +1,7 @@
 """The small axis helpers the plots and panels share."""
 
 import matplotlib
+import numpy as np
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -16,6 +17,15 @@ def test_nice_limits_round_outwards_and_keep_values_on_the_grid():
     assert plots.nice_limits(0, 101) == (0.0, 120.0)  # not (0, 200): the data would cover half of it
     assert plots.nice_limits(1e-3, 100, log=True) == (1e-3, 100.0)
     assert plots.nice_limits(2e-3, 150, log=True) == (1e-3, 1000.0)
+
+
+def test_steady_limits_hold_the_targets_and_move_only_when_the_predictions_leave_them():
+    y = [8, 7, 6, 5]  # the notes' regression targets: 0..8 with a quarter of room is 0..10
+    for y_hat in ([5.5, 6, 9.9, 7], [0.1, 3, 8, 10], []):
+        assert plots.steady_limits(y, y_hat) == (0.0, 10.0)  # predictions swinging inside: the axis stays
+    assert plots.steady_limits(y, [11, 6]) == (0.0, 12.0)  # 0..11.55 in steps of 2
+    assert plots.steady_limits(y, [-1, 6]) == (-1.0, 9.0)  # -1..8.45 in steps of 1
+    assert plots.steady_limits(y, [np.nan, np.inf, 6]) == (0.0, 10.0)  # what cannot be drawn does not count
 
 
 def test_power_of_ten_labels():

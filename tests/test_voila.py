@@ -4,9 +4,9 @@ One Voilà server serves a temporary copy of notebooks/ as ``make present`` serv
 token, with the template share/jupyter/voila/templates/projector (Voilà's lab template without the stylesheets it
 links from a CDN), the kernels with MPLBACKEND=Agg (bs.KERNEL_ENV); and with --show_tracebacks=True, without which
 Voilà leaves the cells' stderr and warnings out of the page and shows an error as one line without its message.
-Voilà runs every cell before the page is complete, so all notebooks (and a deliberately broken one, see the end) are
-opened at once, one page each in one browser context (the kernels share the cores), and the tests below then take
-them in turn:
+Voilà runs every cell before the page is complete, so the notebooks (and a deliberately broken one, see the end) are
+opened two at a time, one page each in one browser context (while a test checks one page, Voilà runs the next), and
+the tests below take them in turn:
 
 * Voilà ran every cell (it stops at the first that fails) and the page shows no error or stderr output, no widget
   that reads "Loading widget..." or "Error displaying widget";
@@ -357,10 +357,37 @@ def context(request):
     context.close()
 
 
+class Pages:
+    """The notebooks and the broken one, each opened in a page of its own when a test first asks for it, and the
+    next one in ``ORDER`` opened with it: Voilà runs a notebook's cells while it sends its page, so the next one
+    runs while a test checks this one. Two at a time, not all at once: with seven kernels and their pages at once on
+    2 cores, a page took 75 s, and anywidget gave up on a model after its fixed 2 s (the panel was dead)."""
+
+    ORDER = [*NAMES, SABOTAGE]
+
+    def __init__(self, context, server: VoilaServer):
+        self.context, self.server, self.opened = context, server, {}
+
+    def _open(self, name: str) -> VoilaPage:
+        if name not in self.opened:
+            self.opened[name] = VoilaPage(self.context, self.server, name)
+        return self.opened[name]
+
+    def __getitem__(self, name: str) -> VoilaPage:
+        shown = self._open(name)
+        following = self.ORDER[self.ORDER.index(name) + 1 :]
+        if following:
+            self._open(following[0])
+        return shown
+
+    def values(self) -> list[VoilaPage]:
+        return [self[name] for name in self.ORDER]
+
+
 @pytest.fixture(scope="module")
 def pages(server, context):
-    """Every notebook and the broken one, opened at once: Voilà runs a notebook's cells while it sends its page."""
-    return context and server.wait_ready() and {name: VoilaPage(context, server, name) for name in [*NAMES, SABOTAGE]}
+    """The pages, opened two at a time as the tests ask for them (``Pages``)."""
+    return context and server.wait_ready() and Pages(context, server)
 
 
 def need_browser(fixture_value):

@@ -27,6 +27,7 @@ from .axes import (
     power_of_ten_label,
     round_up,
     say,
+    steady_limits,
     use_log_scale,
     wipe,
 )
@@ -64,6 +65,7 @@ __all__ = [
     "label_for",
     "loss_bars",
     "nice_limits",
+    "steady_limits",
     "panel_figure",
     "plot_boundary_gallery",
     "plot_boundary_snapshots",

@@ -75,6 +75,24 @@ def nice_limits(lo, hi, log=False):
     return np.floor(lo / step + 1e-12) * step, np.ceil(hi / step - 1e-12) * step
 
 
+def steady_limits(anchor, values, room=0.25):
+    """Linear limits that hold ``anchor`` (and 0) with ``room`` (a fraction of their span) above them, on the
+    ``nice_limits`` grid, and move only when ``values`` leave those limits: then the ``nice_limits`` of everything.
+
+    For a fit drawn again on every move: the targets are the anchor, the predictions the values; the axis then stays
+    put while the predictions move inside it, instead of stepping 9, 10, 12, 10, 9 as they swing. Still a pure
+    function of what is shown (no axis remembers an earlier position)."""
+    anchor = np.asarray(anchor, dtype=float).ravel()
+    values = np.asarray(values, dtype=float).ravel()
+    anchor, values = anchor[np.isfinite(anchor)], values[np.isfinite(values)]
+    lo, hi = (min(anchor.min(), 0.0), max(anchor.max(), 0.0)) if anchor.size else (0.0, 1.0)
+    limits = nice_limits(lo, hi + room * (hi - lo) if hi > lo else hi + 1.0)
+    if values.size and (values.min() < limits[0] or values.max() > limits[1]):
+        lo, hi = min(lo, values.min()), max(hi, values.max())
+        limits = nice_limits(lo, hi + 0.05 * (hi - lo) if hi > lo else hi + 1.0)
+    return limits
+
+
 def round_up(n) -> float:
     """The smallest of 1, 2, 5, 10, 20, 50, ... that is >= n (and >= 1): an axis end that moves in steps."""
     n = max(float(n), 1.0)

@@ -10,7 +10,18 @@ from matplotlib.path import Path
 from ..activations import sigmoid_array
 from ..lessons import boundary_points, grid_over, line_fit_residual
 from ..network import forward, losses
-from .axes import LEGEND, MANY_ROWS, axes_or_new, contour_generator, kept, label_for, nice_limits, points, segments
+from .axes import (
+    LEGEND,
+    MANY_ROWS,
+    axes_or_new,
+    contour_generator,
+    kept,
+    label_for,
+    nice_limits,
+    points,
+    segments,
+    steady_limits,
+)
 from .axes import legend as legend_of
 from .axes import line as plot_line
 from .style import COLORS
@@ -63,10 +74,7 @@ def plot_fit(params, X, y, hidden="linear", scaler=None, ax=None, names=("iq", "
     preds = points(ax, x1, y_hat, few, COLORS["out"], "X", 90, 4, "prediction ŷ", drawn=drawn, key="predictions")
     ax.set_xlabel(label_for(names[0]))
     ax.set_ylabel(label_for(names[2]))
-    shown = np.concatenate([y, y_hat, model.get_ydata()])
-    shown = shown[np.isfinite(shown)]
-    lo, hi = (min(shown.min(), 0.0), max(shown.max(), 0.0)) if shown.size else (0.0, 1.0)
-    ax.set_ylim(*nice_limits(lo, hi + 0.05 * (hi - lo) if hi > lo else hi + 1.0))
+    ax.set_ylim(*steady_limits(y, np.concatenate([y_hat, model.get_ydata()])))  # the targets with room: steady
     ax.set_xlim(line_x1[0], line_x1[-1])
     key = legend_of(ax, drawn, **LEGEND)
     return {"targets": targets, "predictions": preds, "residuals": resid, "model": model, "y_hat": y_hat, "legend": key}
