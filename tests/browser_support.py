@@ -445,7 +445,7 @@ def run_cell(page, cell: int, timeout=120.0) -> None:
     and the kernel is idle."""
     page.evaluate("n => nbh.runCell(n)", cell)
     page.wait_for_function("n => nbh.cellRan(n)", arg=cell, timeout=timeout * 1000, polling=POLL_MS)
-    wait_kernel_idle(page, timeout)
+    wait_kernel_idle(page, timeout, settle=0.1)
 
 
 def close_notebook(page) -> None:

@@ -12,8 +12,9 @@ it in turn:
 * the careless-student sequence: odd seeds, "random init" clicked quickly, Home/End on every slider, every
   checkbox, dropdown option and toggle button, fast; a seed box never silently changes what was typed; seed 3 gives
   the same parameters and figure on every click;
-* the save-and-reopen sequence: saved, closed and reopened (kernel running, then the next day without it): no
-  "Error displaying widget".
+* the save-and-reopen sequence: saved, closed and reopened with the kernel running; then, once per module after
+  every notebook's tests, JupyterLab loaded afresh and each saved notebook opened without its kernel (the next day):
+  no "Error displaying widget".
 
 Throughout, the kernel's own messages are watched on iopub (``watch`` in browser_page.js): any error, warning or
 stderr that belongs to no cell (a widget callback, on whatever kernel subshell JupyterLab sends it) fails the test, as
@@ -134,10 +135,11 @@ def test_careless_student(notebook):
     assert problems == [], bs.report(f"{notebook.name}, careless student", problems)
 
 
-def test_saved_notebook_reopens(lab, notebook):
-    """The save-and-reopen sequence: move a slider, save, close the tab and open the notebook again (its kernel still
-    running); then close it, shut its kernel down and open it in a freshly loaded JupyterLab (the next day). No panel
-    reads "Error displaying widget"; a panel that cannot be shown says in one line to run this cell."""
+def test_saved_notebook_reopens(lab, notebook, saved):
+    """The save-and-reopen sequence, part one: move a slider, save, close the tab and open the notebook again (its
+    kernel still running): no panel reads "Error displaying widget"; a panel that cannot be shown says in one line to
+    run this cell. Then close it and shut its kernel down; ``test_saved_notebooks_open_the_next_day`` opens it again
+    in a freshly loaded JupyterLab."""
     bs.need_browser(notebook)
     tab, page, name = notebook.tab, notebook.tab.page, notebook.name
     since = tab.mark()
@@ -150,20 +152,42 @@ def test_saved_notebook_reopens(lab, notebook):
     problems = bs.check_panels_without_kernel(page, notebook.committed, "saved, closed and reopened", live_ok=True)
     bs.close_tab(page)
     problems += tab.problems_since(since)
-    lab.shutdown_kernels(path=name)  # the next day: the kernel is gone, and the browser starts afresh
-    next_day = "saved, closed, and opened the next day (a new kernel, JupyterLab loaded afresh)"
-    since = tab.mark(reload=True)
-    bs.open_notebook(tab, name, reload=True)
-    found = bs.check_panels_without_kernel(page, notebook.committed, next_day, live_ok=True)
-    found += tab.problems_since(since)
-    if found and all("model not found" in p for p in found):
-        # jupyterlab-manager 5 sometimes renders a saved widget before it has restored the notebook's saved widget
-        # state, and then says "model not found" (the state is in the file: every view's model is there). A learner
-        # reloads the page; so does the test, once. A second failure, or any other problem, fails the test.
-        print(f"{name}: first load after reopening: {found}; loading again")
-        since = tab.mark(reload=True)
-        bs.open_notebook(tab, name, reload=True)
-        found = bs.check_panels_without_kernel(page, notebook.committed, next_day + ", loaded again", live_ok=True)
-        found += tab.problems_since(since)
-    problems += found
+    lab.shutdown_kernels(path=name)
+    saved.append(name)
     assert problems == [], bs.report(f"{name}, saved and reopened", problems)
+
+
+@pytest.fixture(scope="module")
+def saved():
+    """The notebooks of this module saved by ``test_saved_notebook_reopens``, in order."""
+    return []
+
+
+def test_saved_notebooks_open_the_next_day(lab, lab_tab, saved):
+    """The save-and-reopen sequence, part two, once for all notebooks of the module (after every per-notebook test):
+    JupyterLab loaded afresh (the next day: no kernel, nothing of the page's past state), then each saved notebook
+    opened in it in turn. No panel reads "Error displaying widget"; a panel that cannot be shown says in one line to
+    run this cell. (One fresh load for all: a load of JupyterLab is the costliest thing a browser test does.)"""
+    bs.need_browser(lab_tab)
+    assert saved, "no notebook of this module was saved (test_saved_notebook_reopens did not run)"
+    tab, page, problems = lab_tab, lab_tab.page, []
+    next_day = "saved, closed, and opened the next day (a new kernel, JupyterLab loaded afresh)"
+    for i, name in enumerate(saved):
+        committed = lab.committed(name)
+        since = tab.mark(reload=i == 0)
+        bs.open_notebook(tab, name, reload=i == 0)
+        found = bs.check_panels_without_kernel(page, committed, next_day, live_ok=True)
+        found += tab.problems_since(since)
+        if found and all("model not found" in p for p in found):
+            # jupyterlab-manager 5 sometimes renders a saved widget before it has restored the notebook's saved widget
+            # state, and then says "model not found" (the state is in the file: every view's model is there). A
+            # learner reloads the page; so does the test, once. A second failure, or any other problem, fails it.
+            print(f"{name}: first load after reopening: {found}; loading again")
+            since = tab.mark(reload=True)
+            bs.open_notebook(tab, name, reload=True)
+            found = bs.check_panels_without_kernel(page, committed, next_day + ", loaded again", live_ok=True)
+            found += tab.problems_since(since)
+        problems += [f"{name}: {p}" for p in found]
+        bs.close_tab(page)
+        lab.shutdown_kernels(path=name)
+    assert problems == [], bs.report("saved notebooks opened the next day", problems)
