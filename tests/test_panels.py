@@ -156,3 +156,25 @@ def test_without_anywidget_a_panel_shows_its_pngs(monkeypatch):
     panel.set(eta=2e-6)
     assert image.value != before and image.value[:8] == b"\x89PNG\r\n\x1a\n"
     assert image.value == panel.view.png()
+
+
+def test_a_panels_table_follows_its_figure_and_tells_the_truth():
+    """The derivative table of the gradient panel is set just after the new figure is sent (``Panel.show_text``):
+    while the figure is rendered the page still holds the old table, and right after the redraw the new one, which
+    is the table of the new parameters; outside a redraw the text is set at once."""
+    panel = panels.GradientPanel(REG)
+    render, seen = panel.view.render, []
+
+    def spy():
+        seen.append(panel.table.value)
+        return render()
+
+    panel.view.render = spy
+    before = panel.table.value
+    panel.set(w2_11=0.5)
+    expected = nb.tables.derivative_table_html(
+        nb.lessons.derivative_rows(panel.params_ui.params(), REG.X[0], float(REG.y[0]), "regression", "linear")
+    )
+    assert seen == [before] and panel.table.value == expected != before
+    panel.show_text(panel.table, "set at once")
+    assert panel.table.value == "set at once"

@@ -56,7 +56,7 @@ class GradientPanel(Panel):
         self.rows = derivative_rows(
             self.params_ui.params(), self.data.X[i], float(self.data.y[i]), self.data.task, self.hidden
         )
-        self.table.value = derivative_table_html(self.rows)
+        self.show_text(self.table, derivative_table_html(self.rows))
         (ax,) = self.figure.axes
         wipe(ax)
         return plot_gradient_bars(self.rows, ax=ax)

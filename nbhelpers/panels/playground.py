@@ -219,10 +219,11 @@ class PlaygroundPanel(Panel):
             s = self.state
             drawn = draw_playground(self.figure.axes, s, self.axis_a.value, self.axis_b.value, drawn=self._drawn)
             self._drawn = drawn
-            self.table.value = self._table_html()
+            self.show_text(self.table, self._table_html())
             problem = self.problem or s.stopped
-            self.message.value = (
-                f"<div style='color:#b00020;font-size:15px'>{html.escape(problem)}</div>" if problem else ""
+            self.show_text(
+                self.message,
+                f"<div style='color:#b00020;font-size:15px'>{html.escape(problem)}</div>" if problem else "",
             )
             return drawn
 

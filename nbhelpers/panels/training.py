@@ -142,7 +142,7 @@ class ClassificationTrainingPanel(TrainingPanel):
         self.widget.children = children[:-2] + [self.formulas] + children[-2:]  # formulas just above the figure
 
     def draw(self):
-        self.formulas.value = formula_box_html(self.hidden.value)
+        self.show_text(self.formulas, formula_box_html(self.hidden.value))
         return super().draw()
 
 
