@@ -3,8 +3,7 @@
 // Selectors of JupyterLab 4 and ipywidgets 8, checked against JupyterLab 4.6 and jupyterlab-widgets 3.
 window.nbh = (() => {
     const NOTEBOOK = '.jp-NotebookPanel:not(.lm-mod-hidden)';  // the notebook on show
-    // a panel's figure: the live canvas of nbhelpers' panels, or a PNG in an img (the sabotage notebook's fakes)
-    const FIGURE = 'canvas.panel-figure, img.panel-figure';
+    const {FIGURE, loaded, shownAs} = window.nbhFigure;  // a panel's figure (figure_page.js, installed first)
     const all = (sel, root = document) => Array.from(root.querySelectorAll(sel));
     const notebook = () => window.jupyterapp && window.jupyterapp.shell.currentWidget;
     const kernel = () => notebook()?.sessionContext?.session?.kernel;
@@ -14,12 +13,6 @@ window.nbh = (() => {
         const c = el.closest('.jp-Cell');
         return all(':scope > .jp-Cell', c.parentElement).indexOf(c) + 1;
     };
-    // a figure is loaded: a PNG decoded, or a canvas that shows a picture (and met no error drawing it)
-    const loaded = (el) => el.tagName === 'CANVAS' ? el.dataset.drawn !== undefined && el.dataset.error === undefined
-        : el.complete && el.naturalWidth > 0 && !!el.getAttribute('src');
-    // what changes with every new picture: an img's src (a new blob URL), the number of the canvas' picture
-    const shownAs = (el) => !el ? null : el.tagName === 'CANVAS'
-        ? (el.dataset.drawn === undefined ? null : `picture ${el.dataset.drawn}`) : el.getAttribute('src');
     // The widget outputs, in page order. ipywidgets' renderer is the output node itself: it holds the view (a child
     // with class jupyter-widgets), or reads "Loading widget..." / "Error displaying widget..." (then the node itself
     // gets class jupyter-widgets).

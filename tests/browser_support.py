@@ -53,6 +53,7 @@ LAUNCH_ARGS = {
 }
 VIEWPORT = {"width": 1400, "height": 1000}
 PAGE_JS = Path(__file__).with_name("browser_page.js")
+FIGURE_PAGE_JS = Path(__file__).with_name("figure_page.js")  # window.nbhFigure, for browser_page.js and Voilà
 PANEL_TAG = "nbval-ignore-output"  # the tag carried by exactly the cells whose output is a widget panel
 # The kernels' environment in the tests: the harsher setting. With MPLBACKEND=Agg (set by a shell profile, a
 # container or a conda activation script) a notebook that leaves the backend to its environment draws its static
@@ -297,6 +298,7 @@ class Tab:
     def __init__(self, browser, lab: LabServer):
         self.lab = lab
         self.context = browser.new_context(viewport=VIEWPORT)
+        self.context.add_init_script(path=FIGURE_PAGE_JS)
         self.context.add_init_script(path=PAGE_JS)
         self.page = self.context.new_page()
         self.console: list[str] = []

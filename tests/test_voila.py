@@ -205,14 +205,9 @@ class VoilaPage:
 # draws every output: it replaces each <script type="application/vnd.voila.cell-output+json"> with the rendered
 # output (it leaves one it has no renderer for), and the widgets read "Loading widget..." until their models come.
 OUTPUT_JSON = 'script[type="application/vnd.voila.cell-output+json"]'
-# A panel's figure (the live canvas; an img in the sabotage notebook's fakes), whether it shows a picture, and what
-# changes with every new picture: as tests/browser_page.js reads them in JupyterLab.
-FIGURE = "canvas.panel-figure, img.panel-figure"
-FIGURE_JS = """const loadedFigure = el => el.tagName === 'CANVAS'
-        ? el.dataset.drawn !== undefined && el.dataset.error === undefined
-        : el.complete && el.naturalWidth > 0 && !!el.getAttribute('src');
-    const shownAs = el => !el ? null : el.tagName === 'CANVAS'
-        ? (el.dataset.drawn === undefined ? null : `picture ${el.dataset.drawn}`) : el.getAttribute('src');"""
+# A panel's figure, whether it shows a picture, and what changes with every new picture: tests/figure_page.js, the
+# definitions the JupyterLab checks read too (installed in every page of the context).
+FIGURE_JS = "const {FIGURE, loaded: loadedFigure, shownAs} = nbhFigure;"
 FINISHED = f"""stuck => {{
     {FIGURE_JS}
     const root = document.querySelector('#rendered_cells');
@@ -220,13 +215,13 @@ FINISHED = f"""stuck => {{
     if (getComputedStyle(root).display === 'none' || root.querySelector('{OUTPUT_JSON}')) return false;
     const waiting = Array.from(root.querySelectorAll('.jp-OutputArea-output'))
         .filter(o => /^\\s*Loading widget/.test(o.textContent)).length;
-    return waiting <= stuck && Array.from(root.querySelectorAll('{FIGURE}')).every(loadedFigure);
+    return waiting <= stuck && Array.from(root.querySelectorAll(FIGURE)).every(loadedFigure);
 }}"""
 # Each cell: whether it shows a widget, its sliders, η sliders, panel figures (loaded), static figures, the text of
 # its error and stderr outputs (JupyterLab's renderer gives both this MIME type).
 CELLS = f"""() => Array.from(document.querySelectorAll('#rendered_cells [cell-index]')).map(c => {{
     {FIGURE_JS}
-    const all = sel => Array.from(c.querySelectorAll(sel)), img = all('{FIGURE}');
+    const all = sel => Array.from(c.querySelectorAll(sel)), img = all(FIGURE);
     return {{cell: +c.getAttribute('cell-index'),
             text: all('.jp-OutputArea-output').map(o => o.textContent.trim()).join(' ').slice(0, 200),
             unrendered: all('{OUTPUT_JSON}').map(s => Object.keys(JSON.parse(s.textContent).data || {{}}).join(', ')),
@@ -249,11 +244,11 @@ SLIDER = f"""([n, sel]) => {{
 }}"""
 FIGURE_SRC = f"""n => {{
     {FIGURE_JS}
-    return shownAs(document.querySelector(`{CELL} :is({FIGURE})`));
+    return shownAs(document.querySelector(`{CELL} :is(${{FIGURE}})`));
 }}"""
 NEW_FIGURE = f"""([n, before]) => {{
     {FIGURE_JS}
-    const m = document.querySelector(`{CELL} :is({FIGURE})`);
+    const m = document.querySelector(`{CELL} :is(${{FIGURE}})`);
     return !!m && shownAs(m) !== before && loadedFigure(m);
 }}"""
 VOILA_SAYS = ("There was an error when executing cell", "An exception occurred at the server")
@@ -353,6 +348,7 @@ def context(request):
         yield None
         return
     context = request.getfixturevalue("browser").new_context(viewport=bs.VIEWPORT)
+    context.add_init_script(path=bs.FIGURE_PAGE_JS)  # nbhFigure: what the checks below call a loaded figure
     yield context
     context.close()
 
