@@ -14,6 +14,7 @@ import contourpy
 import matplotlib as mpl
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.path import Path
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from ..data import UNITS
@@ -85,11 +86,14 @@ def steady_limits(anchor, values, room=0.25):
     anchor = np.asarray(anchor, dtype=float).ravel()
     values = np.asarray(values, dtype=float).ravel()
     anchor, values = anchor[np.isfinite(anchor)], values[np.isfinite(values)]
+
+    def above(lo, hi, share):  # lo .. hi with ``share`` of the span above (1 above a lone value), on the grid
+        return nice_limits(lo, hi + share * (hi - lo) if hi > lo else hi + 1.0)
+
     lo, hi = (min(anchor.min(), 0.0), max(anchor.max(), 0.0)) if anchor.size else (0.0, 1.0)
-    limits = nice_limits(lo, hi + room * (hi - lo) if hi > lo else hi + 1.0)
+    limits = above(lo, hi, room)
     if values.size and (values.min() < limits[0] or values.max() > limits[1]):
-        lo, hi = min(lo, values.min()), max(hi, values.max())
-        limits = nice_limits(lo, hi + 0.05 * (hi - lo) if hi > lo else hi + 1.0)
+        limits = above(min(lo, values.min()), max(hi, values.max()), 0.05)
     return limits
 
 
@@ -248,6 +252,13 @@ def points(ax, x, y, few, color, marker, size, zorder, label, edgecolor=None, dr
         markeredgecolor=edgecolor or color,
         markeredgewidth=0.3,
     )[0]
+
+
+def joined_path(vertices, codes) -> Path:
+    """contourpy's pieces of one line or band (lists of vertex and code arrays) as one ``Path``; empty for none."""
+    if not len(vertices):
+        return Path(np.empty((0, 2)))
+    return Path(np.concatenate(vertices), np.concatenate(codes))
 
 
 def contour_generator(x, y, Z):

@@ -11,11 +11,10 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.collections import Collection
 from matplotlib.colors import LogNorm, Normalize
-from matplotlib.path import Path
 
 from ..landscape import Surface
 from ..notation import MATHTEXT
-from .axes import axes_or_new, contour_generator, kept, line
+from .axes import axes_or_new, contour_generator, joined_path, kept, line
 from .style import COLORS
 
 PROJECTION_NOTE = (
@@ -117,8 +116,4 @@ def _band_paths(x, y, Z, levels, log):
     lowers, uppers = levels[:-1].copy(), levels[1:]
     if lowers[0] == Z.min():
         lowers[0] = 0.99 * lowers[0] if log else lowers[0] - 1
-    empty = Path(np.empty((0, 2)))
-    return [
-        Path(np.concatenate(vertices), np.concatenate(codes)) if len(vertices) else empty
-        for vertices, codes in map(generator.create_filled_contour, lowers, uppers)
-    ]
+    return [joined_path(*pieces) for pieces in map(generator.create_filled_contour, lowers, uppers)]

@@ -15,6 +15,7 @@ from .axes import (
     MANY_ROWS,
     axes_or_new,
     contour_generator,
+    joined_path,
     kept,
     label_for,
     nice_limits,
@@ -270,10 +271,7 @@ def _level_path(x, y, Z, level) -> Path:
     """The ``level`` line of ``Z`` over ``x`` x ``y`` as one path: the pixels of ``ax.contour(..., levels=[level],
     colors="k", linewidths=2)`` (tests/test_plots.py compares them), in a plain ``Collection`` a redraw moves
     instead of a new ``ContourSet``."""
-    vertices, codes = contour_generator(x, y, Z).create_contour(level)
-    if not vertices:
-        return Path(np.empty((0, 2)))
-    return Path(np.concatenate(vertices), np.concatenate(codes))
+    return joined_path(*contour_generator(x, y, Z).create_contour(level))
 
 
 def mark_row(ax, data, row, label=None, drawn=None):
