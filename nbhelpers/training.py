@@ -105,14 +105,10 @@ def _array_mean_loss(X, y, out, act):
 
 
 def _mean_loss(p, rows, out, g):
-    """The dataset-mean loss at ``p`` (floats): ``network.forward_values`` written out, as in ``_sgd_epoch``."""
-    w1_11, w1_21, w1_12, w1_22, b_11, b_12, w2_11, w2_21, b_21 = p
+    """The dataset-mean loss at ``p`` (floats)."""
     total, loss = 0.0, out.loss
     for x1, x2, y in rows:
-        z_11 = w1_11 * x1 + w1_21 * x2 + b_11
-        z_12 = w1_12 * x1 + w1_22 * x2 + b_12
-        o_11, o_12 = (z_11, z_12) if g is None else (g(z_11), g(z_12))
-        total += loss(w2_11 * o_11 + w2_21 * o_12 + b_21, y)
+        total += loss(forward_values(p, x1, x2, g)[4], y)
     return total / len(rows)
 
 
