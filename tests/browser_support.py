@@ -727,15 +727,31 @@ del _nbh_pictures
 CANVAS_JS = """([cls, version]) => {
     const c = document.querySelector(`.${cls} canvas.panel-figure`);
     if (!c || c.dataset.drawn !== String(version)) return null;
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let s = '';
-    for (let i = 0; i < d.length; i += 8192) s += String.fromCharCode.apply(null, d.subarray(i, i + 8192));
-    return {width: c.width, height: c.height, pixels: btoa(s)};
+    return {width: c.width, height: c.height, pixels: nbhFigure.rgba64(c)};
 }"""
 PICTURE_BLOCK = 16  # pictures are compared by 16 x 16 blocks
 # The largest mean difference (0-255, over RGB) a block may show. The canvas antialiases edges differently from Agg:
 # at most 11 measured; a missing legend or text, a stale curve, gives 45 and more (tests/test_canvas_view.py).
 PICTURE_MOST = 20.0
+
+
+def canvas_rgba(b64: str, width: int, height: int):
+    """A canvas' pixels as ``nbhFigure.rgba64`` (figure_page.js) sends them: an (height, width, 4) uint8 array."""
+    import base64
+
+    import numpy as np
+
+    return np.frombuffer(base64.b64decode(b64), np.uint8).reshape(height, width, 4)
+
+
+def png_rgba(png: bytes):
+    """A PNG's pixels as an (height, width, 4) uint8 RGBA array."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
 
 
 def worst_block(a, b) -> tuple[float, tuple[int, int]]:
@@ -756,10 +772,6 @@ def check_pictures(page, timeout=15.0) -> list[str]:
     """Every panel shown in the page: its canvas shows the last picture the kernel sent, and that picture is what
     Agg draws in the kernel for the panel (``FigureView.png``), block by block."""
     import base64
-    import io
-
-    import numpy as np
-    from PIL import Image
 
     problems = []
     shown = 0
@@ -776,13 +788,13 @@ def check_pictures(page, timeout=15.0) -> list[str]:
             continue  # a panel no output shows (its cell was run again): nothing to compare
         shown += 1
         try:
-            page.wait_for_function(CANVAS_JS, arg=[name, version], timeout=timeout * 1000, polling=100)
+            page.wait_for_function(CANVAS_JS, arg=[name, version], timeout=timeout * 1000, polling=POLL_MS)
         except Exception:  # playwright's TimeoutError
             problems.append(f"{kind}: the canvas does not show the kernel's last picture ({version}) after {timeout} s")
             continue
         got = page.evaluate(CANVAS_JS, [name, version])
-        canvas = np.frombuffer(base64.b64decode(got["pixels"]), np.uint8).reshape(got["height"], got["width"], 4)
-        agg = np.asarray(Image.open(io.BytesIO(base64.b64decode(png))).convert("RGBA"))
+        canvas = canvas_rgba(got["pixels"], got["width"], got["height"])
+        agg = png_rgba(base64.b64decode(png))
         if canvas.shape != agg.shape:
             problems.append(
                 f"{kind}: the canvas is {canvas.shape[1]} x {canvas.shape[0]}, Agg's {agg.shape[1]} x {agg.shape[0]}"

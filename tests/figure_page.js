@@ -1,5 +1,6 @@
-// window.nbhFigure: what a panel's figure is and when it shows a picture, for the checks of the browser tests in
-// JupyterLab (browser_page.js) and in Voilà (test_voila.py). Installed in every page of both before anything else
+// window.nbhFigure: what a panel's figure is, when it shows a picture, and its pixels, for the checks of the browser
+// tests in JupyterLab (browser_page.js, browser_support.check_pictures), in Voilà (test_voila.py) and on a bare page
+// (test_canvas_view.py). Installed in every page of both before anything else
 // (BrowserContext.add_init_script), so that both read the page through the same three definitions.
 window.nbhFigure = (() => {
     // a panel's figure: the live canvas of nbhelpers' panels, or a PNG in an img (the sabotage notebook's fakes)
@@ -10,5 +11,12 @@ window.nbhFigure = (() => {
     // what changes with every new picture: an img's src (a new blob URL), the number of the canvas' picture
     const shownAs = (el) => !el ? null : el.tagName === 'CANVAS'
         ? (el.dataset.drawn === undefined ? null : `picture ${el.dataset.drawn}`) : el.getAttribute('src');
-    return {FIGURE, loaded, shownAs};
+    // a canvas' pixels, RGBA row by row, as base64 (read back in Python by browser_support.canvas_rgba)
+    const rgba64 = (canvas) => {
+        const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+        let s = '';
+        for (let i = 0; i < d.length; i += 8192) s += String.fromCharCode.apply(null, d.subarray(i, i + 8192));
+        return btoa(s);
+    };
+    return {FIGURE, loaded, shownAs, rgba64};
 })();

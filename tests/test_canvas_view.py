@@ -18,8 +18,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from browser_support import (
+    FIGURE_PAGE_JS,
+    canvas_rgba,
+    need_browser,
+    png_rgba,
+    skip_module_without_browser,
+    worst_block,
+)
 from browser_support import PICTURE_MOST as MOST
-from browser_support import need_browser, skip_module_without_browser, worst_block
 
 import nbhelpers as nb
 from nbhelpers import panels
@@ -38,10 +45,7 @@ PAINT_JS = """async ([js, frame64, scene64, w, h]) => {
     canvas.width = w; canvas.height = h;
     const frame = await m.decodeFrame(new DataView(bytes(frame64).buffer));
     await m.paint(canvas, frame, new DataView(bytes(scene64).buffer));
-    const d = canvas.getContext('2d').getImageData(0, 0, w, h).data;
-    let s = '';
-    for (let i = 0; i < d.length; i += 8192) s += String.fromCharCode.apply(null, d.subarray(i, i + 8192));
-    return btoa(s);
+    return nbhFigure.rgba64(canvas);
 }"""
 
 
@@ -53,6 +57,7 @@ def canvas_page(request):
         return
     page = request.getfixturevalue("browser").new_page()
     page.set_content("<html><body></body></html>")
+    page.add_script_tag(path=FIGURE_PAGE_JS)  # nbhFigure.rgba64: the canvas' pixels
     yield page
     page.close()
 
@@ -61,22 +66,14 @@ def painted(page, frame_png: bytes, scene: bytes, width: int, height: int) -> np
     b64 = page.evaluate(
         PAINT_JS, [JS, base64.b64encode(frame_png).decode(), base64.b64encode(scene).decode(), width, height]
     )
-    return np.frombuffer(base64.b64decode(b64), np.uint8).reshape(height, width, 4)
-
-
-def agg_pixels(png: bytes) -> np.ndarray:
-    import io
-
-    from PIL import Image
-
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+    return canvas_rgba(b64, width, height)
 
 
 def shown(page, panel, scene=None):
     """What the page's canvas shows for ``panel`` (its current scene, or ``scene``), and what Agg draws."""
     view = panel.view
     view.render()
-    agg = agg_pixels(view.png())
+    agg = png_rgba(view.png())
     frame = view.renderer.frame_png()
     canvas = painted(page, frame, view.widget.scene if scene is None else scene, view.widget.width, view.widget.height)
     return canvas, agg
