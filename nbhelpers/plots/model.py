@@ -226,19 +226,11 @@ def _boundary_tile(ax, params, data, hidden, scaler, title):
 
 
 def _tiles_legend(axes):
-    """One legend for a grid of tiles, above them, where it covers no tile."""
+    """One legend for a grid of tiles, above them, where it covers no tile (constrained layout makes room for it)."""
     first = np.atleast_1d(axes).ravel()[0]
     handles, labels = first.get_legend_handles_labels()
     fig = first.figure
-    return fig.legend(
-        handles,
-        labels,
-        loc="lower center",
-        bbox_to_anchor=(0.5, 0.98),
-        ncols=len(labels),
-        framealpha=1.0,
-        fancybox=False,
-    )
+    return fig.legend(handles, labels, loc="outside upper center", ncols=len(labels), framealpha=1.0, fancybox=False)
 
 
 def plot_boundary_snapshots(history, data, epochs=(0, 1, 5, 20, 100), scaler=None, axes=None):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import matplotlib as mpl
 
 NOTEBOOK_RC = {
@@ -35,5 +37,21 @@ COLORS = {
 
 
 def use_notebook_style() -> None:
-    """Set matplotlib's rcParams for the notebooks (the only function here that changes global state)."""
+    """Set matplotlib's rcParams for the notebooks, and show inline figures as drawn (``show_figures_uncropped``).
+    The only function here that changes global state."""
     mpl.rcParams.update(NOTEBOOK_RC)
+    show_figures_uncropped()
+
+
+def show_figures_uncropped() -> bool:
+    """Jupyter's inline backend shows each figure cropped to what was drawn (``bbox_inches="tight"``), which lays
+    the figure out and draws it a second time first: a third of a notebook's fresh run. Every figure the notebooks
+    show fills its canvas (constrained layout, or a panel's fixed margins; ``tests/test_figures.py`` checks the
+    committed pictures), so the inline backend is told to show them as drawn. Returns whether it was told: only
+    where the inline backend is set up (``%matplotlib inline`` in a kernel); its settings are read from the module
+    it loaded, so this module imports nothing of IPython's."""
+    config = sys.modules.get("matplotlib_inline.config")
+    if config is None or not config.InlineBackend.initialized():
+        return False
+    config.InlineBackend.instance().print_figure_kwargs = {"bbox_inches": None}
+    return True
