@@ -89,6 +89,45 @@ def test_encode_png_is_lossless(kind):
     assert decoded.shape == rgba.shape and np.array_equal(decoded, rgba)
 
 
+@pytest.mark.parametrize("kind", ["flat", "noise", "one pixel"])
+def test_decode_png_reads_back_what_encode_png_wrote(kind):
+    """The frame cache's reader: the pixels Pillow writes into a PNG of its own, read back from encode_png's PNG of
+    them (Pillow as the independent writer and reader; the round trip alone could hide a shared mistake)."""
+    from nbhelpers.panels.render import decode_png, encode_png
+
+    rng = np.random.default_rng(1)
+    shape = {"flat": (36, 104, 4), "noise": (50, 70, 4), "one pixel": (1, 1, 4)}[kind]
+    rgba = rng.integers(0, 256, shape, dtype=np.uint8) if kind != "flat" else np.full(shape, 200, np.uint8)
+    buf = io.BytesIO()
+    Image.fromarray(rgba, "RGBA").save(buf, format="png")
+    from_pillow = np.asarray(Image.open(io.BytesIO(buf.getvalue())))
+    assert np.array_equal(decode_png(encode_png(from_pillow)), rgba)
+    try:  # Pillow's own PNG: read right (rows it left unfiltered) or refused (filtered rows), never misread
+        assert np.array_equal(decode_png(buf.getvalue()), rgba)
+    except ValueError as error:
+        assert "encode_png" in str(error)
+
+
+def test_frames_met_again_are_recalled_with_the_pixels_of_a_fresh_panel():
+    """η up until the run diverges (the loss axis and the fit's axis change), then back: the frames come back from
+    the kept PNG instead of being drawn, and the picture, frames and data, is pixel for pixel what a fresh panel at
+    the same η shows; the frame PNG sent again is the one sent the first time."""
+    data = nb.load_dataset("regression")
+    panel = panels.TrainingPanel(data, eta=1e-5, epochs=100)
+    renderer = panel.view.renderer
+    first_frame = renderer.frame_png()
+    etas = [1e-5, 10**-4.7, 10**-4.1, 10**-4.0]
+    for eta in etas + etas[::-1]:
+        panel.set(eta=eta)
+    assert renderer.frames_recalled >= 2, (renderer.frames_recalled, renderer.frame_redraws, renderer.full_draws)
+    assert renderer.frame_png() == first_frame
+    fresh = panels.TrainingPanel(data, eta=panel.eta.value, epochs=100)
+    assert np.array_equal(pixels(panel.view.png()), pixels(fresh.view.png()))
+    panel.set(eta=10**-4.1)
+    fresh = panels.TrainingPanel(data, eta=panel.eta.value, epochs=100)
+    assert np.array_equal(pixels(panel.view.png()), pixels(fresh.view.png()))
+
+
 def test_encode_png_takes_only_rgba():
     from nbhelpers.panels.render import encode_png
 

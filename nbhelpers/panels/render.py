@@ -11,6 +11,11 @@ provided no region touches another frame; otherwise it draws every frame again. 
 fresh panel shows at the same values (a test compares them pixel for pixel); it differs from a plain full draw only
 in stacking: the data is always drawn above the grid.
 
+A slider dragged back and forth brings the frames back to pictures already drawn (the loss axis returns to the
+decades it had). So the renderer keeps the last ``FRAME_CACHE`` frame pictures it sent, as their PNG bytes, by
+signature: a signature met again is decoded from them (a few ms) instead of drawn again (40-70 ms), and its PNG is
+sent as it is.
+
 A legend outside every axes (``plots.LEGEND`` puts them in the margin) covers only the figure's background, which
 never changes: its pixels depend only on its own content and place, so the renderer keeps them and pastes them back,
 border included, while the legend's texts, handles and place are unchanged, instead of drawing its text again (a
@@ -26,6 +31,7 @@ from __future__ import annotations
 import math
 import struct
 import zlib
+from collections import OrderedDict
 from contextlib import contextmanager
 
 import matplotlib as mpl
@@ -42,6 +48,7 @@ from matplotlib.transforms import Bbox
 from .scene import Scene, SceneRecorder
 
 PNG_LEVEL = 1  # zlib's fastest level: a panel's PNG is encoded on every move and decoded at once
+FRAME_CACHE = 32  # frame pictures a renderer keeps (their PNGs: 20-60 KB each), the least recently shown dropped
 
 # A panel's text is laid out and drawn unhinted: then Agg places every glyph where its outline lies, and the page's
 # canvas, which draws the outlines (scene.py), shows the same text (hinted, Agg moves glyphs by up to a pixel each).
@@ -81,6 +88,19 @@ def encode_png(rgba) -> bytes:
     header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8 bits, colour type 6 (RGBA), no interlace
     data = zlib.compress(rows.tobytes(), PNG_LEVEL)
     return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", data) + _png_chunk(b"IEND", b"")
+
+
+def decode_png(png: bytes):
+    """The (height, width, 4) uint8 RGBA pixels of a PNG that ``encode_png`` wrote (one IDAT chunk, rows
+    unfiltered); ValueError for any other PNG."""
+    width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", png[16:29])
+    (length,), kind = struct.unpack(">I", png[33:37]), png[37:41]
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or kind != b"IDAT" or (depth, colour, interlace) != (8, 6, 0):
+        raise ValueError("decode_png reads only the PNGs encode_png writes")
+    rows = np.frombuffer(zlib.decompress(png[41 : 41 + length]), dtype=np.uint8).reshape(height, 1 + 4 * width)
+    if rows[:, 0].any():
+        raise ValueError("decode_png reads only unfiltered rows, as encode_png writes them")
+    return rows[:, 1:].reshape(height, width, 4)
 
 
 def title_artists(ax) -> tuple:
@@ -227,6 +247,16 @@ def _legend_key(legend):
     return tuple(t.get_text() for t in legend.texts), handles
 
 
+def _hashable(signature):
+    """``signature`` as a dict key (nested tuples), or None where some part of it cannot be one."""
+    try:
+        key = tuple(signature)
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
 class BlitRenderer:
     """PNG bytes of ``fig``; reuses the frames' pixels while ``frame_signature`` is unchanged."""
 
@@ -240,6 +270,8 @@ class BlitRenderer:
         self._boxes = []  # where each axes' frame drew at the last frame draw
         self.full_draws = 0
         self.frame_redraws = 0  # frames of some axes only drawn again
+        self.frames_recalled = 0  # frame pictures decoded from ``_pictures`` instead of drawn
+        self._pictures = OrderedDict()  # hashable signature -> [PNG bytes (once sent), boxes]: see _recall
         self._recorder = None  # the SceneRecorder of ``scene()``, and the commands it keeps (like ``_kept``)
         self._kept_ops = {}
         self._measured_boxes = {}  # slot (as in _kept) -> (legend or title, key, box): see _measured_box
@@ -335,10 +367,38 @@ class BlitRenderer:
             changed = [i for i, (a, b) in enumerate(zip(signature[2:], old[2:])) if a != b]
             if not changed:
                 self.canvas.restore_region(self._background)
+            elif self._recall(signature):
+                pass
             elif len(changed) == len(self.fig.axes) or not self._redraw_frames_of(changed):  # all: draw the figure
                 self._draw_frames()
         self._signature = signature
+        if self.frame_version != before:
+            self._picture_key = _hashable(signature)
+            if self._picture_key is not None and self._picture_key not in self._pictures:
+                self._pictures[self._picture_key] = [None, list(self._boxes)]
+                while len(self._pictures) > FRAME_CACHE:
+                    self._pictures.popitem(last=False)
         return self.frame_version != before
+
+    _picture_key = None  # the hashable signature of the frames on the canvas (None: not kept)
+
+    def _recall(self, signature) -> bool:
+        """Bring back the frames' picture of ``signature`` from its PNG, if it was drawn and sent before: the same
+        pixels as drawing it (``encode_png`` is lossless), and the same boxes."""
+        key = _hashable(signature)
+        entry = self._pictures.get(key) if key is not None else None
+        if entry is None or entry[0] is None:
+            return False
+        pixels = np.asarray(self.canvas.buffer_rgba())
+        picture = decode_png(entry[0])
+        if picture.shape != pixels.shape:
+            return False
+        pixels[...] = picture
+        self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+        self._boxes = list(entry[1])
+        self._pictures.move_to_end(key)
+        self.frames_recalled += 1
+        return True
 
     def _data(self, renderer):
         """Every data artist in drawing order, with ``(slot, key, box)`` where its pixels can be kept while ``key``
@@ -382,13 +442,19 @@ class BlitRenderer:
 
     @property
     def frame_version(self) -> int:
-        """Counts the times the frames' picture has been drawn (wholly or in part)."""
-        return self.full_draws + self.frame_redraws
+        """Counts the times the frames' picture has changed (drawn wholly or in part, or recalled)."""
+        return self.full_draws + self.frame_redraws + self.frames_recalled
 
     def frame_png(self) -> bytes:
-        """The frames' picture as a PNG (after ``frames()``)."""
+        """The frames' picture as a PNG (after ``frames()``); kept, to be recalled (``_recall``)."""
+        entry = self._pictures.get(self._picture_key) if self._picture_key is not None else None
+        if entry is not None and entry[0] is not None:
+            return entry[0]
         self.canvas.restore_region(self._background)
-        return encode_png(self.canvas.buffer_rgba())
+        png = encode_png(self.canvas.buffer_rgba())
+        if entry is not None:
+            entry[0] = png
+        return png
 
     def scene(self) -> bytes:
         """The data as drawing commands for the page's canvas (``scene.py``), to draw over the frames' picture (call
