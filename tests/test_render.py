@@ -135,6 +135,29 @@ def test_encode_png_takes_only_rgba():
         encode_png(np.zeros((4, 4, 3), np.uint8))
 
 
+def test_the_scene_recorder_measures_text_through_the_agg_renderers_cache():
+    """The scene recorder's other private matplotlib name: ``matplotlib.text._get_text_metrics_with_cache``. It must
+    give the Agg renderer's own metrics, and a text Agg has measured must not be laid out again for the scene."""
+    from matplotlib.font_manager import FontProperties
+
+    from nbhelpers.panels.render import BlitRenderer
+    from nbhelpers.panels.scene import SceneRecorder
+
+    fig, (ax,) = plots.panel_figure(1)
+    agg = BlitRenderer(fig).canvas.get_renderer()
+    recorder = SceneRecorder(agg)
+    prop = FontProperties(size=14)
+    text = "mean J = 0.6952 after 56 updates, η = 0.1"
+    assert recorder.get_text_width_height_descent(text, prop, False) == agg.get_text_width_height_descent(
+        text, prop, False
+    )
+    laid_out = []
+    measure = agg.get_text_width_height_descent
+    agg.get_text_width_height_descent = lambda *args: laid_out.append(args) or measure(*args)
+    recorder.get_text_width_height_descent(text, prop, False)
+    assert laid_out == [], "the recorder laid out again a text the Agg renderer had measured"
+
+
 def test_the_scene_puts_collection_items_at_whole_pixels_as_agg_does():
     """The scene recorder's one use of matplotlib's private renderer API: it walks a collection through
     ``RendererBase._iter_collection`` to put each item at a whole pixel, as Agg does. If a release renames it, this
