@@ -191,10 +191,27 @@ def measure_steps(page, k, moves, timeout=15.0):
     return measure_actions(page, k, [("Step", lambda: button.click())] * moves, timeout)
 
 
+def page_clock_origin(page, tries=10):
+    """The wall-clock time (epoch ms, the kernel's clock) at the page's ``performance.now()`` zero, from this
+    process's own clock around the quickest of ``tries`` round trips (within about a millisecond). Chromium's
+    ``performance.timeOrigin`` and ``Date.now()`` keep the offset they had when the page was loaded, and the system
+    clock can be slewed by tens of ms while JupyterLab stays open: then the kernel's part of a move came out early
+    or late and "back" negative."""
+    best = None
+    for _ in range(tries):
+        t0 = time.time() * 1000
+        now = page.evaluate("() => performance.now()")
+        t1 = time.time() * 1000
+        if best is None or t1 - t0 < best[0]:
+            best = (t1 - t0, (t0 + t1) / 2 - now)
+    return best[1]
+
+
 def measure_actions(page, k, actions, timeout):
     """Do each (name, act) on panel k, one at a time, and record when the key press or click happened, when the
     figure's src changed and when the new PNG had loaded (page clock, as epoch ms)."""
-    origin = page.evaluate(OBSERVE_JS, k)
+    page.evaluate(OBSERVE_JS, k)
+    origin = page_clock_origin(page)
     index = output_index(page, k)
     results = []
     for name, act in actions:
