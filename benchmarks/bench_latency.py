@@ -144,7 +144,6 @@ OBSERVE_JS = """(k) => {
         const name = c.attributeName === 'data-received' ? 'src' : 'load';
         log[name].push([performance.now(), 'picture ' + canvas.getAttribute(c.attributeName)]);
     } }).observe(canvas, {attributes: true, attributeFilter: ['data-received', 'data-drawn']});
-    return performance.timeOrigin;
 }"""
 
 

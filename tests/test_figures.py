@@ -9,7 +9,6 @@ shell with the inline backend.
 from __future__ import annotations
 
 import base64
-import io
 import json
 import re
 import subprocess
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
+from browser_support import png_rgba
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -33,7 +32,7 @@ def figures(path):
     for i, cell in enumerate(cells):
         pngs = [o["data"]["image/png"] for o in cell.get("outputs", []) if "image/png" in o.get("data", {})]
         if pngs:
-            pixels = [np.asarray(Image.open(io.BytesIO(base64.b64decode(p))).convert("RGBA")) for p in pngs]
+            pixels = [png_rgba(base64.b64decode(p)) for p in pngs]
             yield i, "".join(cell["source"]), pixels
 
 

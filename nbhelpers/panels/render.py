@@ -271,7 +271,7 @@ class BlitRenderer:
         self.full_draws = 0
         self.frame_redraws = 0  # frames of some axes only drawn again
         self.frames_recalled = 0  # frame pictures decoded from ``_pictures`` instead of drawn
-        self._pictures = OrderedDict()  # hashable signature -> [PNG bytes (once sent), boxes]: see _recall
+        self._pictures = OrderedDict()  # hashable signature -> (PNG bytes, boxes) of frames sent: see _recall
         self._recorder = None  # the SceneRecorder of ``scene()``, and the commands it keeps (like ``_kept``)
         self._kept_ops = {}
         self._measured_boxes = {}  # slot (as in _kept) -> (legend or title, key, box): see _measured_box
@@ -356,46 +356,37 @@ class BlitRenderer:
 
     def _frames(self, full):
         before = self.frame_version
-        key = ticks_key(self.fig)
-        same_ticks = key == self._ticks_key and self._signature is not None
+        tick_key = ticks_key(self.fig)
+        same_ticks = tick_key == self._ticks_key and self._signature is not None
         signature = frame_signature(self.fig, [s[TICKS] for s in self._signature[2:]] if same_ticks else None)
-        self._ticks_key = key
-        old = self._signature
+        self._ticks_key = tick_key
+        old, key = self._signature, None
         if full or old is None or signature[:2] != old[:2] or len(signature) != len(old):
             self._draw_frames()
         else:
             changed = [i for i, (a, b) in enumerate(zip(signature[2:], old[2:])) if a != b]
             if not changed:
                 self.canvas.restore_region(self._background)
-            elif self._recall(signature):
+            elif self._recall(key := _hashable(signature)):
                 pass
             elif len(changed) == len(self.fig.axes) or not self._redraw_frames_of(changed):  # all: draw the figure
                 self._draw_frames()
         self._signature = signature
         if self.frame_version != before:
-            self._picture_key = _hashable(signature)
-            if self._picture_key is not None and self._picture_key not in self._pictures:
-                self._pictures[self._picture_key] = [None, list(self._boxes)]
-                while len(self._pictures) > FRAME_CACHE:
-                    self._pictures.popitem(last=False)
+            self._picture_key = key if key is not None else _hashable(signature)
         return self.frame_version != before
 
     _picture_key = None  # the hashable signature of the frames on the canvas (None: not kept)
 
-    def _recall(self, signature) -> bool:
-        """Bring back the frames' picture of ``signature`` from its PNG, if it was drawn and sent before: the same
-        pixels as drawing it (``encode_png`` is lossless), and the same boxes."""
-        key = _hashable(signature)
-        entry = self._pictures.get(key) if key is not None else None
-        if entry is None or entry[0] is None:
+    def _recall(self, key) -> bool:
+        """Bring back the frames' picture of signature ``key`` from its PNG, if it was sent before: the same pixels
+        as drawing it (``encode_png`` is lossless; the signature holds the figure's size), and the same boxes."""
+        if key not in self._pictures:  # None (a signature that cannot be a key) never is
             return False
-        pixels = np.asarray(self.canvas.buffer_rgba())
-        picture = decode_png(entry[0])
-        if picture.shape != pixels.shape:
-            return False
-        pixels[...] = picture
+        png, boxes = self._pictures[key]
+        np.asarray(self.canvas.buffer_rgba())[...] = decode_png(png)
         self._background = self.canvas.copy_from_bbox(self.fig.bbox)
-        self._boxes = list(entry[1])
+        self._boxes = list(boxes)
         self._pictures.move_to_end(key)
         self.frames_recalled += 1
         return True
@@ -446,14 +437,17 @@ class BlitRenderer:
         return self.full_draws + self.frame_redraws + self.frames_recalled
 
     def frame_png(self) -> bytes:
-        """The frames' picture as a PNG (after ``frames()``); kept, to be recalled (``_recall``)."""
-        entry = self._pictures.get(self._picture_key) if self._picture_key is not None else None
-        if entry is not None and entry[0] is not None:
-            return entry[0]
+        """The frames' picture as a PNG (after ``frames()``); kept by signature, to be recalled (``_recall``)."""
+        key = self._picture_key
+        if key in self._pictures:
+            self._pictures.move_to_end(key)
+            return self._pictures[key][0]
         self.canvas.restore_region(self._background)
         png = encode_png(self.canvas.buffer_rgba())
-        if entry is not None:
-            entry[0] = png
+        if key is not None:
+            self._pictures[key] = (png, list(self._boxes))
+            while len(self._pictures) > FRAME_CACHE:
+                self._pictures.popitem(last=False)
         return png
 
     def scene(self) -> bytes:
