@@ -158,6 +158,41 @@ def test_the_scene_recorder_measures_text_through_the_agg_renderers_cache():
     assert laid_out == [], "the recorder laid out again a text the Agg renderer had measured"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mean J = 0.1802 after 597 updates, η = 0.1",
+        "○ row 3 (the last Step)",
+        "ŷ = σ(z) ∂J/∂w²₁₁ ∑ → ≈",  # glyphs from the fallback fonts, if DejaVu Sans lacks one
+        "-0.806  x1",
+        "",
+        " ",
+    ],
+)
+@pytest.mark.parametrize("size", [9, 14])
+def test_the_scenes_text_outlines_are_text_to_paths(text, size):
+    """The recorder's text outlines (each glyph made once, placed with numpy) are exactly matplotlib's
+    ``TextToPath``'s, vertex for vertex, and through the two private names they read (``TextToPath._get_font``,
+    ``FT2Font._layout``): if a release renames either, this fails here instead of the scene silently taking the slow
+    path. A second call returns the kept outline."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    from nbhelpers.panels.scene import _GlyphOutlines
+
+    assert hasattr(TextToPath, "_get_font")
+    outlines = _GlyphOutlines()
+    prop = FontProperties(size=size, weight="bold" if size == 9 else "normal")
+    assert hasattr(outlines._inner._get_font(prop), "_layout")
+    vertices, codes = outlines.get_text_path(prop, text)
+    want_vertices, want_codes = TextToPath().get_text_path(prop, text)
+    np.testing.assert_array_equal(vertices, np.asarray(want_vertices, dtype=float).reshape(-1, 2))
+    np.testing.assert_array_equal(codes, np.asarray(want_codes))
+    assert outlines.get_text_path(prop, text)[0] is vertices
+    if text.strip():
+        assert outlines._glyphs, "the outlines did not come from the glyph cache"
+
+
 def test_the_scene_puts_collection_items_at_whole_pixels_as_agg_does():
     """The scene recorder's one use of matplotlib's private renderer API: it walks a collection through
     ``RendererBase._iter_collection`` to put each item at a whole pixel, as Agg does. If a release renames it, this
