@@ -8,6 +8,7 @@ now and at the start, the next row, and what every update did: the mean loss and
 
 from __future__ import annotations
 
+import copy as _copy
 import math
 from typing import NamedTuple
 
@@ -117,6 +118,15 @@ class Playground:
             known = np.concatenate([known, new]) if len(known) else new
         self._path_array = (self.path, known)
         return known
+
+    def copy(self) -> Playground:
+        """An independent copy: stepping or resetting it leaves this one as it was. (The data, the parameters and
+        the records are shared: nothing changes them in place; the two record lists are copied.)"""
+        twin = _copy.copy(self)
+        twin.curve, twin.path = list(self.curve), list(self.path)
+        cached = self._path_array
+        twin._path_array = (twin.path, cached[1]) if cached is not None and cached[0] is self.path else None
+        return twin
 
     # --- moving -------------------------------------------------------------------------------------------------
     def step(self) -> StepRecord | None:

@@ -80,6 +80,22 @@ def test_playground_steps_and_takes_uploads_in_the_page(lab, tab):
     )
     if "Step on row 1" not in table:
         problems.append(f"after Step the table reads {table[:80]!r}, not 'Step on row 1 ...'")
+    # the page reports each picture it has drawn, and the kernel draws the next Step's picture meanwhile: the next
+    # Steps come drawn ahead, and show what Agg draws for the panel's state
+    shown = after_step
+    for _ in range(3):
+        bs.wait_kernel_idle(page, 30, settle=0.2)
+        page.locator(".step-button").first.click()
+        shown = wait_new_figure(page, shown)
+    bs.wait_kernel_idle(page, 30)
+    ahead = bs.kernel_exec(
+        page,
+        "import gc\nfrom nbhelpers.panels.playground import PlaygroundPanel as P\n"
+        "print([o.steps_drawn_ahead for o in gc.get_objects() if isinstance(o, P)])",
+    )
+    if ahead.strip() != "[3]":
+        problems.append(f"of the three Steps after the first, the playground drew {ahead.strip()} ahead, not [3]")
+    problems += bs.check_pictures(page)
 
     upload_file(page, "bad.csv", BAD_CSV)
     with suppress_timeout():

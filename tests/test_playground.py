@@ -124,3 +124,24 @@ def test_trajectory_and_row_forward():
     assert state.trajectory("w2_11")[0] == 1.0 and state.trajectory("w2_11")[1] == pytest.approx(0.70432)
     f = state.row_forward(0)
     assert float(np.ravel(f.y_hat)[0]) == pytest.approx(ref.forward(state.params, 80, 8)[4], rel=1e-12)
+
+
+def test_a_copy_moves_on_its_own():
+    """``copy()`` (the playground panel steps a copy to draw the next Step ahead): stepping the copy leaves the
+    original exactly as it was, and the copy goes where the original would have gone."""
+    state = Playground(make_preset("xor"), nb.Params.random(2), eta=0.3, hidden="tanh")
+    state.epoch()
+    state.step()
+    state.trajectory("w1_11")  # the path's array is cached: the copy must not extend the original's
+    before = (state.params, state.updates, state.next_row, list(state.curve), list(state.path), state.last)
+    twin = state.copy()
+    for _ in range(3):
+        twin.step()
+    twin.epoch()
+    assert (state.params, state.updates, state.next_row, state.curve, state.path, state.last) == before
+    assert len(state.trajectory("w1_11")) == len(before[4])
+    for _ in range(3):
+        state.step()
+    state.epoch()
+    assert state.params == twin.params and state.curve == twin.curve and state.path == twin.path
+    np.testing.assert_array_equal(state.trajectory("b_21"), twin.trajectory("b_21"))

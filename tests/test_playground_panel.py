@@ -186,6 +186,48 @@ def test_drawn_in_place_is_what_a_fresh_drawing_shows():
         assert differ == 0, f"after action {k}: {differ} pixels differ from a fresh drawing of the same state"
 
 
+def test_the_next_step_drawn_ahead_is_what_a_step_draws(quiet):
+    """Once the page has drawn a Step's picture (it says so), the panel draws the next Step's while the learner looks
+    (``idle``), and the next Step sends it at once. What the page gets must be, byte for byte, what a twin panel that
+    draws every Step when it comes sends: the scene, the frames (the frames change on some Steps here), the table and
+    the message; and any change in between (η moved on the slider, or on the state itself, the landscape's axes, an
+    Epoch) must drop it. A report of an older picture, or none, draws nothing ahead."""
+    make = lambda: PlaygroundPanel(data="preset: xor", hidden="tanh", eta=0.5, seed=1)  # noqa: E731
+    panel, twin = make(), make()  # the twin's page never reports: it draws every Step when it comes
+    assert panel.view.widget.report_drawn
+
+    def page_drew(version):  # what canvas_view.js sends once it has drawn a picture
+        panel.view.widget._handle_custom_msg({"drawn": version}, [])
+
+    step = lambda p: p.step_button.click()  # noqa: E731
+    # (action, whether its picture comes drawn ahead): a Step after a Step, with nothing changed in between
+    actions = (
+        [(step, False)] + [(step, True)] * 11
+        + [(lambda p: setattr(p.eta, "value", 0.1), False), (step, False), (step, True)]
+        + [(lambda p: p.state.set_eta(0.2), False), (step, False), (step, True)]  # η changed behind the panel's back
+        + [(lambda p: setattr(p.axis_a, "value", "w1_11"), False), (step, False), (step, True)]
+        + [(lambda p: p.epoch_button.click(), False), (step, False)] + [(step, True)] * 3
+    )  # fmt: skip
+    frames_before = twin.view.renderer.frame_version
+    for k, (act, ahead) in enumerate(actions):
+        drawn_ahead = panel.steps_drawn_ahead
+        act(panel)
+        act(twin)
+        kept = panel._ahead
+        page_drew(panel.view.widget.version - 1)  # an older picture: nothing happens
+        assert panel._ahead is kept
+        page_drew(panel.view.widget.version)
+        assert panel.steps_drawn_ahead - drawn_ahead == ahead, f"action {k}: drawn ahead {not ahead}"
+        shown, want = panel.view.widget, twin.view.widget
+        assert shown.version == want.version, f"action {k}: not one picture per action"
+        assert shown.scene == want.scene, f"action {k}: the scene differs from a Step drawn when it came"
+        assert shown.frame == want.frame, f"action {k}: the frames differ from a Step drawn when it came"
+        assert (panel.table.value, panel.message.value) == (twin.table.value, twin.message.value)
+        assert panel.state.params == twin.state.params and panel.state.updates == twin.state.updates
+    assert twin.view.renderer.frame_version - frames_before >= 3, "no Step here changed the frames"
+    assert twin.steps_drawn_ahead == 0
+
+
 # --- uploads ------------------------------------------------------------------------------------------------------
 GOOD = b"name,iq,cgpa,placed\nA,80,8,1\nB,70,7,1\nC,60,6,0\nD,50,5,0\nE,75,6.5,1\n"
 

@@ -68,7 +68,7 @@ if anywidget is not None:
     class CanvasView(anywidget.AnyWidget):
         """The page's side of a ``FigureView``: a canvas that shows the frames' PNG and draws the scene over it
         (``canvas_view.js``). ``version`` counts the pictures sent; the canvas' ``data-drawn`` attribute says which
-        one it shows."""
+        one it shows, and, where ``report_drawn`` is set, the page sends it back ({"drawn": version})."""
 
         _esm = Path(__file__).with_name("canvas_view.js")
         width = traitlets.Int(0).tag(sync=True)
@@ -77,6 +77,7 @@ if anywidget is not None:
         frame_version = traitlets.Int(-1).tag(sync=True)
         scene = traitlets.Bytes(b"").tag(sync=True)
         version = traitlets.Int(0).tag(sync=True)
+        report_drawn = traitlets.Bool(False).tag(sync=True)  # the page says which picture it has drawn
 
 else:
     CanvasView = None
@@ -109,16 +110,43 @@ class FigureView:
             return self.widget.value
         renderer.frames()
         scene = renderer.scene()
+        self.send(scene, *self.new_frames())
+        return scene
+
+    def new_frames(self) -> tuple:
+        """(PNG, version) of the frames' picture on the renderer's canvas (after ``frames()``), or (None, None) where
+        the page already shows it."""
+        renderer = self.renderer
+        if renderer.frame_version == self.widget.frame_version:
+            return None, None
+        return renderer.frame_png(), renderer.frame_version
+
+    def send(self, scene: bytes, frame: bytes | None = None, frame_version: int | None = None) -> None:
+        """Show ``scene`` on the page, over the frames' picture ``frame`` (numbered ``frame_version``) if it is given,
+        else over the frames the page shows."""
         view = self.widget
         width, height = (int(round(v)) for v in self.figure.bbox.size)
         with view.hold_sync():
-            if renderer.frame_version != view.frame_version:
-                view.frame = renderer.frame_png()
-                view.frame_version = renderer.frame_version
+            if frame is not None:
+                view.frame = frame
+                view.frame_version = frame_version
             view.width, view.height = width, height
             view.scene = scene
             view.version += 1
-        return scene
+
+    def on_drawn(self, callback) -> None:
+        """Have the page report each picture it has drawn, and call ``callback(version)`` with its number then (the
+        canvas view only: the PNG fallback reports nothing)."""
+        if CanvasView is None or not isinstance(self.widget, CanvasView):
+            return
+
+        def reported(_widget, content, _buffers):
+            drawn = content.get("drawn") if isinstance(content, dict) else None
+            if isinstance(drawn, int):
+                callback(drawn)
+
+        self.widget.report_drawn = True
+        self.widget.on_msg(reported)
 
     def png(self) -> bytes:
         """The picture the page shows, drawn in the kernel by Agg (for tests, screenshots and saving)."""
@@ -171,7 +199,22 @@ class Panel:
             if self._held or self._drawing:
                 return
             self._drawing = True
+        self._drawing_loop()
+
+    def page_drew(self, version: int) -> None:
+        """The page has drawn picture ``version`` (the canvas view reports it where ``report_drawn`` is set): if it is
+        the latest and nothing is waiting to be drawn, do the panel's ``idle`` work now."""
+        with self._lock:
+            if self._held or self._drawing or self._dirty or version != self.view.widget.version:
+                return
+            self._drawing = True
+        self._drawing_loop(idle=True)
+
+    def _drawing_loop(self, idle=False):
+        """Run ``idle`` (if asked), then redraw until nothing is left to draw; the caller has set ``_drawing``."""
         try:
+            if idle:
+                self.idle()
             while True:
                 with self._lock:
                     if not self._dirty:
@@ -207,16 +250,25 @@ class Panel:
         self.set(**dict(zip(PARAM_NAMES, params)))
 
     def redraw(self):
+        with self.texts_after_figure(), unhinted_text():  # as the renderer draws: anything a plot measures is
+            self.draw()  # measured as it will be drawn
+            self.view.render()
+        self.redraws += 1
+
+    def idle(self):
+        """Work for the likely next action, done while the learner looks at the picture (``page_drew``); nothing here.
+        A change that arrives meanwhile waits for it, so it must be short."""
+
+    @contextmanager
+    def texts_after_figure(self):
+        """While inside, ``show_text`` holds its texts back; on leaving, they are set (after the figure was sent)."""
         self._texts = []
         try:
-            with unhinted_text():  # as the renderer draws: anything a plot measures is measured as it will be drawn
-                self.draw()
-                self.view.render()
+            yield
         finally:
             texts, self._texts = self._texts, None
             for widget, value in texts:
                 widget.value = value
-        self.redraws += 1
 
     _texts = None  # during a redraw: the (widget, value) pairs ``show_text`` holds back until the figure is sent
 

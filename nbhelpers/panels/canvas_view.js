@@ -2,7 +2,9 @@
 // picture (a PNG the kernel sends only when the axes, ticks or labels change) and draws the data over it from the
 // commands the kernel recorded while matplotlib drew them (nbhelpers/panels/scene.py describes the format).
 // The canvas' data-received attribute holds the number of the last picture the kernel sent, and data-drawn, once it
-// is on the canvas, the number of the picture it shows (tests and benchmarks watch them).
+// is on the canvas, the number of the picture it shows (tests and benchmarks watch them). Where the model's
+// report_drawn is set, the view also tells the kernel the number of each picture it has drawn ({drawn: version}):
+// the kernel then knows the learner is looking at it, and can prepare the next (the playground's Step).
 
 function rgba(c) {
   return `rgba(${Math.round(c[0] * 255)},${Math.round(c[1] * 255)},${Math.round(c[2] * 255)},${c[3]})`;
@@ -151,6 +153,7 @@ function render({ model, el }) {
         await paint(canvas, frame, scene);
         canvas.dataset.drawn = String(version);
       } while (again);
+      if (model.get("report_drawn")) model.send({ drawn: Number(canvas.dataset.drawn) });
     } catch (error) {
       canvas.dataset.error = String(error);
       console.error("panel figure:", error);
