@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipywidgets as widgets
 import numpy as np
 from matplotlib.collections import Collection
 from matplotlib.image import AxesImage
@@ -44,7 +45,7 @@ def extremes(control):
         return [v for _, v in control.options] if isinstance(control.options[0], tuple) else list(control.options)
     if isinstance(control.value, bool):
         return [True, False]
-    if control.__class__.__name__ == "FloatLogSlider":
+    if isinstance(control, widgets.FloatLogSlider):
         return [control.base**control.min, control.base**control.max]
     return [control.min, control.max]
 

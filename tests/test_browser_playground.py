@@ -91,7 +91,7 @@ def test_playground_steps_and_takes_uploads_in_the_page(lab, tab):
     ahead = bs.kernel_exec(
         page,
         "import gc\nfrom nbhelpers.panels.playground import PlaygroundPanel as P\n"
-        "print([o.steps_drawn_ahead for o in gc.get_objects() if isinstance(o, P)])",
+        "print([o.drawn_ahead for o in gc.get_objects() if isinstance(o, P)])",
     )
     if ahead.strip() != "[3]":
         problems.append(f"of the three Steps after the first, the playground drew {ahead.strip()} ahead, not [3]")

@@ -178,3 +178,61 @@ def test_a_panels_table_follows_its_figure_and_tells_the_truth():
     assert seen == [before] and panel.table.value == expected != before
     panel.show_text(panel.table, "set at once")
     assert panel.table.value == "set at once"
+
+
+def test_the_eta_slider_holds_each_notch_as_python_computes_it():
+    """The page computes 10^(k/10) its own way (seen in Chromium: 0.00031622776601683826 for 10^-3.5, Python's is
+    ...794): the η slider holds a value on its grid exactly as Python computes it, and leaves one off the grid alone."""
+    from nbhelpers.panels.controls import eta_notches, eta_slider, log_notch
+
+    slider = eta_slider(1e-5, -6, 0)
+    slider.value = 0.00031622776601683826
+    assert slider.value == 10**-3.5
+    for k in range(-60, 1):
+        slider.value = 10 ** (-6 + (k + 60) * 0.1)  # the exponent summed as a slider's steps add up
+        assert slider.value == 10.0 ** round(k / 10, 10)
+    for off in (0.05, 3e-4, 2e-6):
+        assert log_notch(off) == off
+    slider.value = 5.0
+    assert slider.value == 1.0  # clipped to the range, as a FloatLogSlider clips
+    slider.value = 1e-5
+    assert eta_notches(slider) == [10**-4.9, 10**-5.1]
+    slider.value = 1.0
+    assert eta_notches(slider) == [10**-0.1]  # the top of the range: one notch only
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: panels.TrainingPanel(REG, eta=1e-5, epochs=100),
+        lambda: panels.ClassificationTrainingPanel(nb.load_dataset("classification"), eta=1e-3, hidden="tanh"),
+    ],
+)
+def test_the_next_notches_of_eta_drawn_ahead_are_what_a_move_draws(make):
+    """Once the page has drawn a training panel's picture (it says so), the panel draws η one notch up and one down
+    ahead; an arrow key then gets its picture at once. What the page gets must be, byte for byte, what a twin panel
+    whose page never reports sends, move for move: η up 12 notches (as the page sends them, a last digit apart from
+    Python's at some), back 12, then the epochs moved (nothing was drawn ahead for that) and η again."""
+    panel, twin = make(), make()
+    assert panel.view.widget.report_drawn
+    k0 = round(np.log10(panel.eta.value) * 10)
+    notches = [k0 + n for n in range(1, 13)] + [k0 + n for n in range(11, -1, -1)]
+    moves = [{"eta": 10 ** (k0 / 10 + (k - k0) * 0.1)} for k in notches] + [
+        {"epochs": 50},
+        {"eta": 10 ** (k0 / 10 + 0.1)},
+    ]
+    for k, move in enumerate(moves):
+        drawn_ahead = panel.drawn_ahead
+        panel.set(**move)
+        twin.set(**move)
+        ahead = panel.drawn_ahead - drawn_ahead
+        assert ahead == (0 if k in (0, len(moves) - 2) else 1), f"move {k} ({move}): drawn ahead {ahead}"
+        shown, want = panel.view.widget, twin.view.widget
+        assert (panel.eta.value, shown.version) == (twin.eta.value, want.version)
+        assert shown.scene == want.scene, f"move {k} ({move}): the scene differs from a move drawn when it came"
+        assert shown.frame == want.frame, f"move {k} ({move}): the frames differ from a move drawn when it came"
+        if isinstance(panel, panels.ClassificationTrainingPanel):
+            assert panel.formulas.value == twin.formulas.value
+        assert panel.history.final == twin.history.final  # the figure and the panel follow the controls
+        panel.view.widget._handle_custom_msg({"drawn": shown.version}, [])  # what canvas_view.js sends
+    assert twin.drawn_ahead < panel.drawn_ahead  # (the twin sends again only pictures it showed, on the way back)

@@ -108,10 +108,13 @@ def test_decode_png_reads_back_what_encode_png_wrote(kind):
         assert "encode_png" in str(error)
 
 
-def test_frames_met_again_are_recalled_with_the_pixels_of_a_fresh_panel():
+def test_frames_met_again_are_recalled_with_the_pixels_of_a_fresh_panel(monkeypatch):
     """η up until the run diverges (the loss axis and the fit's axis change), then back: the frames come back from
     the kept PNG instead of being drawn, and the picture, frames and data, is pixel for pixel what a fresh panel at
     the same η shows; the frame PNG sent again is the one sent the first time."""
+    from nbhelpers.panels import base
+
+    monkeypatch.setattr(base, "AHEAD_KEEP", 0)  # else the panel sends a picture it kept, not asking the renderer
     data = nb.load_dataset("regression")
     panel = panels.TrainingPanel(data, eta=1e-5, epochs=100)
     renderer = panel.view.renderer

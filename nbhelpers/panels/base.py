@@ -15,9 +15,11 @@ over kernel subshells, so two callbacks can run at once):
 from __future__ import annotations
 
 import gc
+import sys
 import threading
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 import ipywidgets as widgets
 import traitlets
@@ -31,6 +33,7 @@ from ..params import PARAM_NAMES, Params
 from .controls import ParamControls
 from .render import BlitRenderer, unhinted_text
 
+AHEAD_KEEP = 8  # pictures a panel keeps to send again (``Panel.redraw``)
 MAX_ROWS = 10_000  # the most rows a panel draws (a learner's own CSV can be larger: take a sample)
 RERUN_HINT = "if its controls do nothing, run this cell again (the panel lives in the running kernel)"
 
@@ -83,6 +86,16 @@ else:
     CanvasView = None
 
 
+class Picture(NamedTuple):
+    """A panel's picture as the page gets it: the scene, the frames' PNG and its number (``frame_version``), and the
+    texts the panel sets with it ((widget, value) pairs). Kept to be sent again (``Panel.redraw``)."""
+
+    scene: bytes
+    frame: bytes
+    frame_version: int
+    texts: tuple
+
+
 class FigureView:
     """A matplotlib ``Figure`` shown live on the page: the frames as a PNG, sent only when they change, and the data
     as drawing commands (``scene.py``), in a ``CanvasView``. ``png()`` draws the same picture in the kernel.
@@ -113,6 +126,28 @@ class FigureView:
         self.send(scene, *self.new_frames())
         return scene
 
+    def picture(self, texts=()) -> Picture:
+        """The figure as it is now, as a ``Picture`` (the canvas view only), with ``texts``."""
+        renderer = self.renderer
+        renderer.frames()
+        scene = renderer.scene()
+        return Picture(scene, renderer.frame_png(), renderer.frame_version, tuple(texts))
+
+    def shown(self, texts=()) -> Picture | None:
+        """The picture the page was last sent, with ``texts`` (None without the canvas view)."""
+        view = self.widget
+        return Picture(view.scene, view.frame, view.frame_version, tuple(texts)) if self.live else None
+
+    def show(self, picture: Picture) -> None:
+        """Send ``picture`` (its frames only where the page shows others)."""
+        same = picture.frame_version == self.widget.frame_version
+        self.send(picture.scene, *((None, None) if same else (picture.frame, picture.frame_version)))
+
+    @property
+    def live(self) -> bool:
+        """The canvas view (not the PNG fallback): pictures can be kept and sent again."""
+        return CanvasView is not None and isinstance(self.widget, CanvasView)
+
     def new_frames(self) -> tuple:
         """(PNG, version) of the frames' picture on the renderer's canvas (after ``frames()``), or (None, None) where
         the page already shows it."""
@@ -137,7 +172,7 @@ class FigureView:
     def on_drawn(self, callback) -> None:
         """Have the page report each picture it has drawn, and call ``callback(version)`` with its number then (the
         canvas view only: the PNG fallback reports nothing)."""
-        if CanvasView is None or not isinstance(self.widget, CanvasView):
+        if not self.live:
             return
 
         def reported(_widget, content, _buffers):
@@ -179,6 +214,9 @@ class Panel:
         self._dirty = False  # a change has not been drawn yet
         self._drawing = False  # some thread is in the redraw loop
         self.redraws = 0
+        self.drawn_ahead = 0  # pictures sent from ``_ahead``: drawn before they were asked for, or shown before
+        self._ahead = {}  # picture key -> Picture: drawn ahead (``idle``) or shown before (``redraw``)
+        self._shown = None  # (picture key, Picture) of the picture the page was last sent
 
     def _watch(self, controls):
         for w in controls:
@@ -250,21 +288,101 @@ class Panel:
         self.set(**dict(zip(PARAM_NAMES, params)))
 
     def redraw(self):
-        with self.texts_after_figure(), unhinted_text():  # as the renderer draws: anything a plot measures is
-            self.draw()  # measured as it will be drawn
-            self.view.render()
+        """Draw the figure for the controls and send it; or, if a picture for exactly this state was drawn ahead or
+        shown before (the same ``picture_key``), send that at once, then draw the figure to the state."""
+        key = self._picture_key()
+        if self._shown is not None:  # the picture being left: the learner may come back to it
+            self._keep(*self._shown)
+        picture = self._ahead.get(key) if key is not None else None
+        if picture is None:
+            with self.texts_after_figure() as texts, unhinted_text():  # as the renderer draws: anything a plot
+                self.draw()  # measures is measured as it will be drawn
+                self.view.render()
+            picture = self.view.shown(texts)
+        else:
+            with self.texts_after_figure():
+                self.view.show(picture)
+                for widget, value in picture.texts:
+                    self.show_text(widget, value)
+            self.drawn_ahead += 1
+            # The picture leaves through the kernel's I/O thread, which needs the GIL that drawing holds: wait until
+            # it has gone (in a kernel, stdout's flush waits for that thread to get this far; elsewhere it does
+            # nothing). Then the figure follows the state.
+            sys.stdout.flush()
+            self._draw_figure_only()
+        self._shown = (key, picture) if key is not None and picture is not None else None
         self.redraws += 1
 
+    def picture_key(self):
+        """Everything the picture depends on, hashable: the controls' values (a panel whose picture depends on more
+        says so). Pictures with the same key are the same picture."""
+        return tuple(self.settings().items())
+
+    def likely_next(self) -> list:
+        """The pictures the learner will likely ask for next, as (``picture_key``, draw) pairs: ``draw()`` draws the
+        figure for that key without moving any control. None here; ``idle`` draws them ahead."""
+        return []
+
+    def _picture_key(self):
+        if not self.view.live:
+            return None
+        try:
+            key = self.picture_key()
+            hash(key)
+        except TypeError:  # a value that cannot be a key: nothing is kept
+            return None
+        return key
+
+    def _draw_figure_only(self) -> None:
+        """``draw()`` the figure for the controls, keeping the texts it sets to itself: the page's texts go with its
+        picture, and only a redraw sends a picture."""
+        held, self._texts = self._texts, []
+        try:
+            with unhinted_text():
+                self.draw()
+        finally:
+            self._texts = held
+
+    def _keep(self, key, picture) -> None:
+        self._ahead.pop(key, None)
+        self._ahead[key] = picture
+        while len(self._ahead) > AHEAD_KEEP:
+            del self._ahead[next(iter(self._ahead))]
+
     def idle(self):
-        """Work for the likely next action, done while the learner looks at the picture (``page_drew``); nothing here.
-        A change that arrives meanwhile waits for it, so it must be short."""
+        """Work for the likely next action, done while the learner looks at the picture (``page_drew``): draw the
+        ``likely_next`` pictures not yet kept (and forget the other kept ones), stopping as soon as a change waits;
+        then draw the figure back to the controls. Nothing is sent."""
+        if not self.view.live:
+            return
+        with unhinted_text():
+            try:
+                plans = self.likely_next()
+                wanted = {key for key, _ in plans}
+                self._ahead = {key: p for key, p in self._ahead.items() if key in wanted}
+                todo = [(key, draw) for key, draw in plans if key not in self._ahead]
+                if not todo:
+                    return
+                for key, draw in todo:
+                    if self._dirty:  # a change waits: it is drawn first
+                        break
+                    self._texts = []
+                    try:
+                        draw()
+                    finally:
+                        texts, self._texts = self._texts, None
+                    self._keep(key, self.view.picture(texts))
+            except Exception:  # nothing is lost: a picture not drawn ahead is drawn when it is asked for
+                pass
+            self._draw_figure_only()  # the figure back to the controls
 
     @contextmanager
     def texts_after_figure(self):
-        """While inside, ``show_text`` holds its texts back; on leaving, they are set (after the figure was sent)."""
+        """While inside, ``show_text`` holds its texts back; on leaving, they are set (after the figure was sent).
+        Yields the list of the (widget, value) pairs held back."""
         self._texts = []
         try:
-            yield
+            yield self._texts
         finally:
             texts, self._texts = self._texts, None
             for widget, value in texts:

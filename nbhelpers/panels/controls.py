@@ -7,7 +7,7 @@ import math
 import re
 
 import ipywidgets as widgets
-from traitlets import validate
+from traitlets import CFloat, validate
 
 from ..notation import UNICODE  # sliders cannot show LaTeX
 from ..params import PARAM_NAMES, Params, as_params
@@ -40,17 +40,57 @@ def on_sliders(params) -> Params:
     return Params(*(snap(v, *slider_range(n)) for n, v in zip(PARAM_NAMES, as_params(params))))
 
 
+# A slider's moves are not echoed back to the page (ipywidgets 8 sends every value a page sets back to all pages, for
+# several pages on one kernel; a widget may opt out): one message less on the way to each new figure.
+NO_ECHO = {"sync": True, "echo_update": False}
+
+
 class ParamSlider(widgets.FloatSlider):
     """A parameter slider whose value is always on its step grid, whoever sets it (a preset or the front end)."""
+
+    value = CFloat(0.0, help="Float value").tag(**NO_ECHO)
 
     @validate("value")
     def _validate_value(self, proposal):
         return snap(proposal["value"], self.min, self.max, self.step)
 
 
+def log_notch(value: float, base=10.0, step=0.1) -> float:
+    """``value`` if it is off the log slider's grid (base^(k * step)); on it (within a billionth of a notch), the
+    grid's value exactly as Python computes it, base ** (k * step) with k * step rounded to 10 decimals."""
+    if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
+        return value
+    k = math.log(value, base) / step
+    return float(base) ** round(round(k) * step, 10) if abs(k - round(k)) < 1e-9 else value
+
+
+def eta_notches(slider, notches=(1, -1)) -> list[float]:
+    """The values of ``slider`` (a log slider) ``notches`` steps from where it is (an arrow key moves one), within
+    its range."""
+    k = round(math.log(slider.value, slider.base) / slider.step)
+    out = []
+    for n in notches:
+        exponent = round((k + n) * slider.step, 10)
+        if slider.min - 1e-9 <= exponent <= slider.max + 1e-9:
+            out.append(float(slider.base) ** exponent)
+    return out
+
+
+class EtaSlider(widgets.FloatLogSlider):
+    """The η slider: a value on its grid is held exactly as Python computes the grid (``log_notch``). The page
+    computes 10^(k/10) its own way, a last digit apart at some notches; held the same way, the same η is the same
+    number, and a panel can draw the η of the next notch before it is asked for (``TrainingPanel.likely_next``)."""
+
+    value = CFloat(1.0, help="Float value").tag(**NO_ECHO)
+
+    @validate("value")
+    def _validate_value(self, proposal):
+        return log_notch(super()._validate_value(proposal), self.base, self.step)  # clipped to the range, as ever
+
+
 def eta_slider(value=1e-5, min_exp=-6, max_exp=0) -> widgets.FloatLogSlider:
     """The learning-rate slider, η from 10^min_exp to 10^max_exp, CSS class ``eta-slider`` (browser tests)."""
-    s = widgets.FloatLogSlider(
+    s = EtaSlider(
         value=value,
         base=10,
         min=min_exp,

@@ -9,9 +9,7 @@ or training that diverges, is a message in the panel, and the data and the train
 from __future__ import annotations
 
 import html
-import sys
 import threading
-from typing import NamedTuple
 
 import ipywidgets as widgets
 
@@ -24,7 +22,6 @@ from ..tables import step_record_html
 from ..validate import HIDDEN
 from .base import FigureView, Panel
 from .controls import STYLE, ParamControls, eta_slider
-from .render import unhinted_text
 
 CHOICES = {  # the data dropdown: label -> how to get the data
     "notes: regression (iq, cgpa → package)": lambda: load_dataset("regression"),
@@ -32,20 +29,6 @@ CHOICES = {  # the data dropdown: label -> how to get the data
     **{f"preset: {name}": (lambda name=name: make_preset(name)) for name in PRESETS},
 }
 SPEEDS = {"slow (1 epoch/s)": 1000, "medium (4/s)": 250, "fast (10/s)": 100}
-
-
-class Ahead(NamedTuple):
-    """The picture of the next Step, drawn while the learner looks at this one (``PlaygroundPanel.idle``)."""
-
-    before: tuple  # ``PlaygroundPanel.depends_on()`` when it was drawn: a Step from there leads to ``state``
-    after: tuple  # ``depends_on(state)``: the picture is sent only while the panel is exactly there
-    page_frames: int  # the frames' picture the page showed then (its ``frame_version``)
-    state: Playground  # the state after that Step
-    scene: bytes
-    frame: bytes | None  # the frames' PNG, where the Step changes them (else None)
-    frame_version: int | None
-    table: str
-    message: str
 
 
 class PlaygroundPanel(Panel):
@@ -173,10 +156,7 @@ class PlaygroundPanel(Panel):
             with self._state_lock:
                 self.problem = None
                 self.stepped = False
-                try:
-                    action(change)
-                finally:
-                    self._ahead = None  # the next Step's picture is used by that Step or by none
+                action(change)
         except ValueError as err:  # bad input: say it; the state is untouched (actions check before changing)
             self.problem = str(err)
         except Exception as err:  # a bug must not become a traceback in a learner's notebook: say what happened
@@ -186,10 +166,7 @@ class PlaygroundPanel(Panel):
         self.request_redraw()
 
     problem = None  # the message of the last action that failed, shown until the next action
-    stepped = False  # the last action was a Step: the next is likely one too (see ``idle``)
-    _ahead = None  # an ``Ahead``: the next Step's picture, drawn by ``idle``
-    _ahead_taken = None  # the ``Ahead`` the last Step moved to, for the redraw to send
-    steps_drawn_ahead = 0  # Steps whose picture was drawn ahead
+    stepped = False  # the last action was a Step: the next is likely one too (see ``likely_next``)
     _drawn = None  # what the last draw_playground returned: the next draws again in place (see its ``drawn``)
     _quiet = False  # True while the panel moves its own controls
 
@@ -239,89 +216,34 @@ class PlaygroundPanel(Panel):
             self._quiet = False
         self.state.reset(self.params_ui.params(), data=data)
 
-    # --- the next Step, drawn ahead -------------------------------------------------------------------------------
+    # --- the next Step, drawn ahead ---------------------------------------------------------------------------------
     def _step(self):
-        ahead = self._ahead
-        if ahead is not None and ahead.before == self.depends_on():
-            self.state, self._ahead_taken = ahead.state, ahead
-        else:
-            self.state.step()
+        self.state.step()
         self.stepped = True
 
-    def depends_on(self, state: Playground | None = None) -> tuple:
-        """Everything the picture of ``state`` (default: the panel's) depends on, and a Step from it: the state (its
-        identity, settings, parameters and how far it has come), the landscape's axes and the panel's message."""
+    def picture_key(self, state: Playground | None = None) -> tuple:
+        """Everything the picture of ``state`` (default: the panel's) depends on: the data and settings, the
+        parameters, how far training has come, the landscape's axes and the panel's message."""
         s = self.state if state is None else state
-        moved = (s.updates, s.next_row, s.params, s.start, s.stopped, len(s.curve), len(s.path), s.last)
-        return (
-            id(s),
-            id(s.data),
-            id(s.X),
-            s.hidden,
-            s.standardise,
-            s.eta,
-            *moved,
-            self.axis_a.value,
-            self.axis_b.value,
-            self.problem,
-        )
+        moved = (s.updates, s.next_row, s.params, s.start, s.stopped, len(s.curve), s.curve[-1], len(s.path), s.last)
+        settings = (id(s.data), id(s.X), s.hidden, s.standardise, s.eta)
+        return (*settings, *moved, self.axis_a.value, self.axis_b.value, self.problem)
 
-    def idle(self):
-        """Once the page shows a Step's picture (``page_drew``), draw the next Step's while the learner looks at this
-        one (a teacher presses Step again and again): the state a copy takes one Step to, the scene and, where they
-        change, the frames, the table and the message. The figure is then drawn back to the panel's state, so that
-        whatever reads it sees what the page shows. The next Step sends that picture at once, if nothing has changed
-        meanwhile; any other action drops it. (Only on the canvas view: the PNG fallback keeps no scene.) Drawn
-        after the page has drawn, not at once: on a 2-core machine the server and the browser need the cores to
-        bring the picture to the screen."""
-        canvas = hasattr(self.view.widget, "scene")
-        if not canvas or not self.stepped or self.state.stopped or self.play.playing or self._ahead is not None:
-            return
-        a, b = self.axis_a.value, self.axis_b.value
-        with self._state_lock, unhinted_text():
-            try:
-                self._draw_ahead(a, b)
-            except Exception:  # nothing to show yet: the Step, when it comes, is drawn then and says what went wrong
-                self._ahead = None
-            finally:
-                self._drawn = draw_playground(self.figure.axes, self.state, a, b, drawn=self._drawn)
-
-    def _draw_ahead(self, a, b):
-        before, page_frames = self.depends_on(), self.view.widget.frame_version
-        state = self.state.copy()
-        state.step()
-        self._drawn = draw_playground(self.figure.axes, state, a, b, drawn=self._drawn)
-        self.view.renderer.frames()
-        scene = self.view.renderer.scene()
-        frame, frame_version = self.view.new_frames()
-        table, message = self._table_html(state), self._message_html(state)
-        after = self.depends_on(state)
-        self._ahead = Ahead(before, after, page_frames, state, scene, frame, frame_version, table, message)
-
-    def redraw(self):
-        """As every panel redraws; but after a Step drawn ahead (``idle``), send that picture at once, then draw the
-        figure to the state (whatever reads it then sees what the page shows)."""
-        ahead, self._ahead_taken = self._ahead_taken, None
-        if ahead is None or ahead.after != self.depends_on() or ahead.page_frames != self.view.widget.frame_version:
-            return super().redraw()
-        with self.texts_after_figure():
-            self.view.send(ahead.scene, ahead.frame, ahead.frame_version)
-            self.show_text(self.table, ahead.table)
-            self.show_text(self.message, ahead.message)
-        self.redraws += 1
-        self.steps_drawn_ahead += 1
-        # The picture leaves through the kernel's I/O thread, which needs the GIL that drawing holds: wait until it
-        # has gone (in a kernel, stdout's flush waits for that thread to get this far; elsewhere it does nothing).
-        sys.stdout.flush()
-        with self._state_lock, unhinted_text():
-            self._drawn = draw_playground(
-                self.figure.axes, self.state, self.axis_a.value, self.axis_b.value, drawn=self._drawn
-            )
+    def likely_next(self) -> list:
+        """After a Step, the next Step (a teacher presses Step again and again): the state a copy of this one takes
+        one Step to (``Playground.copy``; a Step is deterministic, so the real one gets there too)."""
+        if not self.stepped or self.state.stopped or self.play.playing:
+            return []
+        with self._state_lock:
+            state = self.state.copy()
+            state.step()
+        return [(self.picture_key(state), lambda: self.draw(state))]
 
     # --- drawing ------------------------------------------------------------------------------------------------
-    def draw(self):
+    def draw(self, state: Playground | None = None):
+        """Draw ``state`` (default: the panel's) and set the table and the message for it."""
         with self._state_lock:
-            s = self.state
+            s = self.state if state is None else state
             drawn = draw_playground(self.figure.axes, s, self.axis_a.value, self.axis_b.value, drawn=self._drawn)
             self._drawn = drawn
             self.show_text(self.table, self._table_html(s))

@@ -13,7 +13,7 @@ from ..tables import formula_box_html
 from ..training import train
 from ..validate import HIDDEN
 from .base import FigureView, Panel, check_rows
-from .controls import STYLE, ParamControls, WholeNumberBox, eta_slider
+from .controls import STYLE, ParamControls, WholeNumberBox, eta_notches, eta_slider
 
 UPDATE_BUDGET = 30_000  # the epochs slider stops where epochs x rows (per-sample updates per redraw) would pass this
 
@@ -95,26 +95,36 @@ class TrainingPanel(Panel):
         )
         self.history = None
         self._drawn = None  # the artists of the last draw, moved by the next (plots' ``drawn``)
+        self.view.on_drawn(self.page_drew)  # then ``idle`` draws the next notches of η ahead
         self.redraw()
 
-    def compute(self):
-        """Train with the current controls (a pure call to ``train``)."""
+    def compute(self, eta=None):
+        """Train with the current controls (a pure call to ``train``); ``eta``: another η than the slider's."""
         X, scaler = scaled_inputs(self.data.X, self.standardise.value)
         history = train(
             X,
             self.data.y,
             self.data.task,
             self.params_ui.params(),
-            self.eta.value,
+            self.eta.value if eta is None else eta,
             self.epochs.value,
             hidden=self.hidden.value,
             progress=False,
         )
         return history, scaler
 
-    def draw(self):
-        """Train, then draw the loss curve and the model in place (the artists of the last draw move)."""
-        self.history, scaler = self.compute()
+    def likely_next(self) -> list:
+        """η one notch up and one down (an arrow key moves one; a slow drag passes through them), the rest as it
+        is. The one the learner came from is usually still kept (``Panel.redraw``): one is drawn per move."""
+        settings = self.settings()
+        return [
+            (tuple(dict(settings, eta=eta).items()), lambda eta=eta: self.draw(eta)) for eta in eta_notches(self.eta)
+        ]
+
+    def draw(self, eta=None):
+        """Train, then draw the loss curve and the model in place (the artists of the last draw move); ``eta``:
+        another η than the slider's."""
+        self.history, scaler = self.compute(eta)
         left, right = self.figure.axes
         before = self._drawn or {}
         loss = plot_loss_curve(self.history, ax=left, drawn=before.get("loss"))
@@ -141,9 +151,9 @@ class ClassificationTrainingPanel(TrainingPanel):
         children = list(self.widget.children)
         self.widget.children = children[:-2] + [self.formulas] + children[-2:]  # formulas just above the figure
 
-    def draw(self):
+    def draw(self, eta=None):
         self.show_text(self.formulas, formula_box_html(self.hidden.value))
-        return super().draw()
+        return super().draw(eta)
 
 
 # the epoch scrubber: replay one recorded History
