@@ -13,7 +13,11 @@ browser -> kernel (slider event, widget message, websocket, server, kernel queue
 matplotlib artists; render: the frames (checked, and drawn again and encoded if they changed), the scene (recorded)
 and sending them), kernel -> browser (message back, the widget model's update) and paint (the canvas drawn).
 
-Prints p50 and p95 per panel and per notebook against the target (p50 <= 60 ms, p95 <= 120 ms).
+Prints p50 and p95 per panel and per notebook against the target (p50 <= 60 ms, p95 <= 120 ms), and how many of
+the moves' pictures the panel had drawn ahead (a panel draws the likely next pictures while the learner looks: η one
+notch up and down, the next Step; ``Panel.likely_next``). Then it makes the same moves again with nothing drawn ahead
+or kept (every picture drawn when it is asked for, as on a fast drag) and prints those figures too, against the same
+targets.
 
 In the same run it measures the plain alternative a learner would write from the ipywidgets documentation: the same
 job as notebook 02's training panel (train 100 epochs at the slider's η, draw the loss curve and the fit) in an
@@ -112,9 +116,25 @@ def _bench_wrap(obj, attr, key, what, image=None):
 
 
 _bench_panels = []
+_bench_objects = {}
+
+
+def _bench_drawn_ahead(k):
+    return _bench_objects[k].drawn_ahead
+
+
+def _bench_no_pictures_ahead(k):  # panel k as if nothing were drawn ahead or kept: each move drawn when it comes
+    import nbhelpers.panels.base as _base
+
+    _base.AHEAD_KEEP = 0
+    _bench_objects[k].likely_next = lambda: []
+    _bench_objects[k]._ahead.clear()
+
+
 for _o in _gc.get_objects():
     if isinstance(_o, _panels.Panel) and hasattr(_o, "widget"):
         _k = len(_bench_panels)
+        _bench_objects[_k] = _o
         _o.widget.add_class(f"bench-panel-{_k}")
         _kind = next(c.__name__ for c in type(_o).__mro__ if c.__module__.startswith(_panels.__name__))
         _bench_panels.append([_k, type(_o).__name__, _kind])
@@ -380,17 +400,28 @@ def bench_notebook(tab, name, moves, screenshots):
         pass
     on_page = [t for t in tagged if page.locator(f".bench-panel-{t[0]}").count()]
     shot = screenshot_main_panel(page, on_page, Path(name).stem) if screenshots and on_page else None
-    per_panel = {}
+    per_panel, cold = {}, {}
     for k, cls, _kind in on_page:
         cell = page.evaluate(f"nbh.cellNumber(document.querySelector('.bench-panel-{k}'))")
-        if page.locator(f".bench-panel-{k} .step-button").count():  # the playground: its Step button
-            per_panel[(k, f"{cls} Step", cell)] = measure_steps(page, k, moves)
-        elif page.locator(f".bench-panel-{k} .eta-slider").count():
-            per_panel[(k, cls, cell)] = measure_panel(page, k, moves)
+        step = page.locator(f".bench-panel-{k} .step-button").count() > 0  # the playground: its Step button
+        if not step and not page.locator(f".bench-panel-{k} .eta-slider").count():
+            continue
+        measure = measure_steps if step else measure_panel
+        ahead = drawn_ahead(page, k)
+        per_panel[(k, f"{cls} Step" if step else cls, cell)] = (measure(page, k, moves), drawn_ahead(page, k) - ahead)
+    for k, label, cell in list(per_panel):  # the same moves again, with nothing drawn ahead (nor kept)
+        bs.kernel_exec(page, f"_bench_no_pictures_ahead({k})")
+        measure = measure_steps if label.endswith(" Step") else measure_panel
+        cold[(k, label, cell)] = measure(page, k, moves)
     kernel_log = json.loads(bs.kernel_exec(page, "print(_json.dumps(_bench_log))").strip())
     bs.close_notebook(page)
     tab.lab.shutdown_kernels(path=name)
-    return per_panel, kernel_log, shot
+    return per_panel, cold, kernel_log, shot
+
+
+def drawn_ahead(page, k) -> int:
+    """How many pictures panel k has sent that it had drawn ahead (or kept)."""
+    return int(bs.kernel_exec(page, f"print(_bench_drawn_ahead({k}))").strip())
 
 
 def main(argv=None):
@@ -411,7 +442,7 @@ def main(argv=None):
     )
     all_met = True
     t_start = time.monotonic()
-    panel_p50 = {}  # label -> p50, for the ratios against the plain version
+    panel_p50, cold_p50 = {}, {}  # label -> p50, for the ratios against the plain version
     with bs.LabServer(sources) as server, sync_playwright() as p:
         browser = p.chromium.launch(**bs.LAUNCH_ARGS)
         tab = bs.Tab(browser, server)
@@ -424,20 +455,25 @@ def main(argv=None):
         )
         for src in sources:
             tab = bs.Tab(browser, server)
-            per_panel, kernel_log, shot = bench_notebook(tab, src.name, args.moves, not args.no_screenshots)
+            per_panel, cold, kernel_log, shot = bench_notebook(tab, src.name, args.moves, not args.no_screenshots)
             tab.close()
             print(f"{src.name}" + (f"  (screenshot: {shot.relative_to(ROOT)})" if shot else ""))
             if not per_panel:
                 print("  no panel with an η slider or a Step button")
                 continue
             everything, same_all, lost_all = [], 0, 0
-            for (k, cls, cell), moves in per_panel.items():
+            for (k, cls, cell), (moves, ahead) in per_panel.items():
                 rows, same_png, lost = split_moves(moves, kernel_log, k)
                 everything += rows
                 same_all, lost_all = same_all + same_png, lost_all + lost
                 label = f"cell {cell}: {cls}"
                 p50, _, met = summary(label, rows, same_png, lost)
+                print(f"  {'':<40} {ahead} of {len(moves)} pictures had been drawn ahead")
                 panel_p50[f"{src.name} {label}"] = p50
+                all_met &= met
+                rows, same_png, lost = split_moves(cold[(k, cls, cell)], kernel_log, k)
+                p50, _, met = summary("  the same, nothing drawn ahead", rows, same_png, lost)
+                cold_p50[f"{src.name} {label}"] = p50
                 all_met &= met
             if len(per_panel) > 1:
                 summary("whole notebook", everything, same_all, lost_all)
@@ -447,6 +483,7 @@ def main(argv=None):
         ratio = plain_p50 / p50
         all_met &= ratio >= TARGET_RATIO
         print(f"  {label:<60} {ratio:5.1f}x  {'met' if ratio >= TARGET_RATIO else 'MISSED'}")
+        print(f"  {'  (the same moves with nothing drawn ahead)':<60} {plain_p50 / cold_p50[label]:5.1f}x")
     verdict = "met for every panel" if all_met else "MISSED for at least one panel"
     print(f"targets {verdict}; {time.monotonic() - t_start:.0f} s in all")
 

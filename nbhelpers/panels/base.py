@@ -106,6 +106,8 @@ class FigureView:
     def __init__(self, figure, width="100%"):
         self.figure = figure
         self.renderer = BlitRenderer(figure)
+        self.lock = threading.RLock()  # held while the figure is drawn or read (``Panel``'s drawing, ``png``)
+        self.catch_up = lambda: None  # brings the figure to the panel's state before it is read (``png``)
         layout = widgets.Layout(width=width, max_width="1100px")
         if CanvasView is None:
             self.widget = widgets.Image(format="png", layout=layout)
@@ -185,7 +187,9 @@ class FigureView:
 
     def png(self) -> bytes:
         """The picture the page shows, drawn in the kernel by Agg (for tests, screenshots and saving)."""
-        return self.renderer.png()
+        with self.lock:
+            self.catch_up()
+            return self.renderer.png()
 
 
 def check_rows(data) -> None:
@@ -239,28 +243,49 @@ class Panel:
             self._drawing = True
         self._drawing_loop()
 
+    def follow_page(self) -> None:
+        """Have the page report each picture it has drawn (``page_drew``): then the panel does its ``idle`` work
+        (draws its ``likely_next`` pictures ahead) while the learner looks. (The canvas view only.)"""
+        self.view.catch_up = self._catch_up
+        self.view.on_drawn(self.page_drew)
+
     def page_drew(self, version: int) -> None:
         """The page has drawn picture ``version`` (the canvas view reports it where ``report_drawn`` is set): if it is
-        the latest and nothing is waiting to be drawn, do the panel's ``idle`` work now."""
+        the latest, do the panel's ``idle`` work now, or, where another thread is drawing, once it is done (unless it
+        draws a newer picture: its report will come)."""
+        self._page_reports = True
         with self._lock:
-            if self._held or self._drawing or self._dirty or version != self.view.widget.version:
+            if version != self.view.widget.version:
+                return
+            if self._held or self._drawing or self._dirty:
+                self._idle_due = True
                 return
             self._drawing = True
         self._drawing_loop(idle=True)
 
+    _page_reports = False  # the page reports the pictures it draws: the figure catches up with them in ``idle``
+    _idle_due = False  # a report came while another thread drew: ``idle`` runs when it is done
+    _behind = False  # the figure lags the picture sent (one sent as kept): ``idle`` or a reader draws it
+
     def _drawing_loop(self, idle=False):
-        """Run ``idle`` (if asked), then redraw until nothing is left to draw; the caller has set ``_drawing``."""
+        """Run ``idle`` (if asked), then redraw until nothing is left to draw (and ``idle`` if a report came
+        meanwhile); the caller has set ``_drawing``."""
         try:
-            if idle:
-                self.idle()
-            while True:
-                with self._lock:
-                    if not self._dirty:
-                        self._drawing = False
-                        return
-                    self._dirty = False
-                with collector_held_off():
-                    self.redraw()  # reads the controls as they are now
+            with self.view.lock:
+                while True:
+                    if idle:
+                        self.idle()
+                    with self._lock:
+                        if self._dirty:
+                            self._dirty, self._idle_due, idle = False, False, False
+                        elif self._idle_due:
+                            self._idle_due, idle = False, True
+                            continue
+                        else:
+                            self._drawing = False
+                            return
+                    with collector_held_off():
+                        self.redraw()  # reads the controls as they are now
         except BaseException:
             with self._lock:
                 self._drawing = False
@@ -305,11 +330,10 @@ class Panel:
                 for widget, value in picture.texts:
                     self.show_text(widget, value)
             self.drawn_ahead += 1
-            # The picture leaves through the kernel's I/O thread, which needs the GIL that drawing holds: wait until
-            # it has gone (in a kernel, stdout's flush waits for that thread to get this far; elsewhere it does
-            # nothing). Then the figure follows the state.
-            sys.stdout.flush()
-            self._draw_figure_only()
+            self._behind = True
+            if not self._page_reports:  # else the figure is drawn to the state once the page shows the picture
+                # (``idle``): drawing now would take a core from the server and the browser on its way there
+                self._catch_up()
         self._shown = (key, picture) if key is not None and picture is not None else None
         self.redraws += 1
 
@@ -333,6 +357,16 @@ class Panel:
             return None
         return key
 
+    def _catch_up(self) -> None:
+        """Draw the figure to the controls if it lags the picture sent (``_behind``)."""
+        if self._behind:
+            self._behind = False
+            # The picture leaves through the kernel's I/O thread, which needs the GIL that drawing holds: wait until
+            # it has gone (in a kernel, stdout's flush waits for that thread to get this far; elsewhere it does
+            # nothing).
+            sys.stdout.flush()
+            self._draw_figure_only()
+
     def _draw_figure_only(self) -> None:
         """``draw()`` the figure for the controls, keeping the texts it sets to itself: the page's texts go with its
         picture, and only a redraw sends a picture."""
@@ -355,6 +389,7 @@ class Panel:
         then draw the figure back to the controls. Nothing is sent."""
         if not self.view.live:
             return
+        self._catch_up()
         with unhinted_text():
             try:
                 plans = self.likely_next()

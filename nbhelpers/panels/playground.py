@@ -105,7 +105,7 @@ class PlaygroundPanel(Panel):
         self.state = Playground(CHOICES[data](), self.params_ui.params(), eta, hidden, standardise)
         self.table = widgets.HTML("")
         self.view = FigureView(playground_axes()[0].figure)
-        self.view.on_drawn(self.page_drew)  # then ``idle`` draws the next Step ahead
+        self.follow_page()  # then ``idle`` draws the next Step ahead
         self._wire()
         self.widget = widgets.VBox(
             [

@@ -95,7 +95,7 @@ class TrainingPanel(Panel):
         )
         self.history = None
         self._drawn = None  # the artists of the last draw, moved by the next (plots' ``drawn``)
-        self.view.on_drawn(self.page_drew)  # then ``idle`` draws the next notches of η ahead
+        self.follow_page()  # then ``idle`` draws the next notches of η ahead
         self.redraw()
 
     def compute(self, eta=None):
