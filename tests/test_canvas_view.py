@@ -168,3 +168,31 @@ def test_the_check_sees_a_missing_text(canvas_page):
     canvas, agg = shown(canvas_page, panel, _drop(scene, lambda i, op: i != title))
     worst, _ = worst_block(canvas, agg)
     assert worst > MOST, f"the check passed a wrong picture: worst block {worst:.1f}"
+
+
+@pytest.mark.parametrize("colours", [5, 4096])
+def test_an_image_reaches_the_canvas_with_its_colours(canvas_page, colours):
+    """An image's pixels go to the page as a palette and one byte per pixel when it has at most 256 colours (a
+    boundary's bands), as RGBA otherwise: either way the canvas shows Agg's pixels."""
+    from nbhelpers import plots
+    from nbhelpers.panels.render import BlitRenderer
+
+    need_browser(canvas_page)
+    fig, (ax,) = plots.panel_figure(1, (6, 4))
+    values = np.random.default_rng(1).integers(0, colours, (60, 80))
+    ax.imshow(values, cmap="viridis" if colours < 256 else "nipy_spectral", interpolation="none", aspect="auto")
+    if colours > 256:  # many colours: every pixel its own RGB
+        rgb = np.random.default_rng(2).random((60, 80, 3))
+        ax.images[0].remove()
+        ax.imshow(rgb, interpolation="none", aspect="auto")
+    renderer = BlitRenderer(fig)
+    renderer.frames()
+    scene = renderer.scene()
+    (image,) = [op for op in unpack(scene)[0] if op["t"] == "i"]
+    assert ("pal" in image) == (colours <= 256)
+    assert image["b"][1] == image["iw"] * image["ih"] * (1 if colours <= 256 else 4)
+    width, height = (int(round(v)) for v in fig.bbox.size)
+    canvas = painted(canvas_page, renderer.frame_png(), scene, width, height)
+    agg = png_rgba(renderer.png(full=True))
+    worst, at = worst_block(canvas, agg)
+    assert worst < MOST, f"{colours} colours: the 16 x 16 block at {at} differs by {worst:.1f} on average"

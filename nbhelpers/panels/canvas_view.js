@@ -96,13 +96,28 @@ function paintOp(ctx, scene, op, images) {
   ctx.restore();
 }
 
+// An image's RGBA pixels: its bytes, or (with a palette "pal") each byte's colour.
+function imagePixels(scene, op) {
+  const bytes = new Uint8Array(scene.bytes.buffer, scene.bytes.byteOffset + op.b[0], op.b[1]);
+  if (!op.pal) return new Uint8ClampedArray(bytes);
+  const rgba = new Uint8ClampedArray(4 * bytes.length);
+  for (let k = 0, j = 0; k < bytes.length; k++, j += 4) {
+    const c = op.pal[bytes[k]];
+    rgba[j] = c[0];
+    rgba[j + 1] = c[1];
+    rgba[j + 2] = c[2];
+    rgba[j + 3] = c[3];
+  }
+  return rgba;
+}
+
 // The images of a scene as ImageBitmaps, keyed by their command (made before painting: painting is synchronous).
 async function sceneImages(scene) {
   const images = new Map();
   for (const op of scene.ops) {
     if (op.t !== "i") continue;
-    const pixels = new Uint8ClampedArray(scene.bytes.buffer, scene.bytes.byteOffset + op.b[0], op.b[1]);
-    images.set(op, await createImageBitmap(new ImageData(pixels.slice(), op.iw, op.ih), { premultiplyAlpha: "none" }));
+    const pixels = new ImageData(imagePixels(scene, op), op.iw, op.ih);
+    images.set(op, await createImageBitmap(pixels, { premultiplyAlpha: "none" }));
   }
   return images;
 }

@@ -10,10 +10,11 @@ matplotlib artists the plot functions make: the static figure, the PNG and the c
 Text is recorded as the glyphs' outlines (matplotlib's own text-to-path, mathtext included) at the places the Agg
 renderer lays it out (its metrics are used), so titles and legends stand where they stand in the PNG.
 
-The scene is one ``bytes`` value (``unpack`` reads it back; ``canvas_view.js`` reads it in the page): two
-little-endian uint32 (the length of the JSON head, the count of float32 numbers), the head (a JSON list of commands,
-padded with spaces to 4 bytes), the float32 numbers the commands index into (vertices, path codes, marker offsets),
-then the raw RGBA bytes of the images. Coordinates are canvas pixels: x to the right, y down from the top edge.
+The scene is one ``bytes`` value (``unpack`` reads it back; ``canvas_view.js`` reads it in the page): two little-endian
+uint32 (the length of the JSON head, the count of float32 numbers), the head (a JSON list of commands, padded with
+spaces to 4 bytes), the float32 numbers the commands index into (vertices, path codes, marker offsets), then the bytes
+of the images (RGBA, or for an image of at most 256 colours one palette index per pixel). Coordinates are canvas pixels:
+x to the right, y down from the top edge.
 """
 
 from __future__ import annotations
@@ -246,7 +247,15 @@ class SceneRecorder(RendererBase):
     def draw_image(self, gc, x, y, im, transform=None):
         im = np.ascontiguousarray(im, dtype=np.uint8)
         h, w = im.shape[:2]
-        op = {"t": "i", "x": float(x), "y": float(self.height - y - h), "iw": int(w), "ih": int(h), "b": im.tobytes()}
+        op = {"t": "i", "x": float(x), "y": float(self.height - y - h), "iw": int(w), "ih": int(h)}
+        # An image of at most 256 colours (a boundary's few bands) as a palette ("pal", RGBA each) and one byte per
+        # pixel: a quarter of the bytes on their way to the page; else its RGBA bytes.
+        colours, index = np.unique(im.reshape(-1, 4).view(np.uint32).ravel(), return_inverse=True)
+        if len(colours) <= 256:
+            op["pal"] = colours.view(np.uint8).reshape(-1, 4).tolist()
+            op["b"] = index.astype(np.uint8).tobytes()
+        else:
+            op["b"] = im.tobytes()
         if transform is not None:  # an image not resampled (interpolation "none"): the canvas scales it
             m = (Affine2D().scale(1.0 / w, 1.0 / h) + transform + Affine2D().translate(x, y) + self._flip).get_matrix()
             op["m"] = [float(m[0, 0]), float(m[1, 0]), float(m[0, 1]), float(m[1, 1]), float(m[0, 2]), float(m[1, 2])]
