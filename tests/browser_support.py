@@ -810,6 +810,45 @@ def check_pictures(page, timeout=15.0) -> list[str]:
     return problems
 
 
+# In the page: how many frames' PNGs the canvas of widget output ``i`` decoded, and how many it found kept, decoded.
+FRAME_COUNTS_JS = """(i) => {
+    const c = nbh.widgetOutputs()[i]?.querySelector('canvas.panel-figure');
+    return c ? {decoded: Number(c.dataset.framesDecoded), kept: Number(c.dataset.framesKept)} : null;
+}"""
+
+
+def check_frames_ahead(page, notches=8, timeout=10.0) -> list[str]:
+    """The last panel with an η slider: η moved ``notches`` notches up with the keyboard, one at a time (the kernel
+    idle in between: it draws the next notches ahead once the page has drawn each picture), then back. On the way up,
+    the frames of the pictures drawn ahead reach the page before the moves that show them, so that some moves find
+    their frames decoded (the canvas' data-frames-kept); on the way back, the frames met again are found decoded;
+    and every picture is what Agg draws (``check_pictures``)."""
+    index = max((p["index"] for p in panels(page) if p["eta"]), default=None)
+    if index is None:
+        return ["no panel with an η slider on the page"]
+    state = slider_state(page, index)
+    if not state["focused"]:
+        return ["the η handle does not take the focus"]
+    before = page.evaluate(FRAME_COUNTS_JS, index)
+    if before is None:
+        return ["the η panel shows no canvas"]
+    problems = []
+    for way in ("up", "back"):
+        for _ in range(notches):
+            slider_state(page, index)  # keep the handle focused and in view
+            key = "ArrowRight" if way == "up" else "ArrowLeft"
+            outcome = press_and_wait(page, index, key, timeout)
+            if outcome != "changed":
+                problems.append(f"{key} on the η slider: {outcome}, no new figure")
+            wait_kernel_idle(page, 30, settle=0.2)
+        after = page.evaluate(FRAME_COUNTS_JS, index)
+        kept, decoded = after["kept"] - before["kept"], after["decoded"] - before["decoded"]
+        if kept < 1:  # up: new frames, found decoded only if they were sent ahead; back: frames met again
+            problems.append(f"η {notches} notches {way}: no move found its frames decoded ({decoded} PNGs decoded)")
+        before = after
+    return problems + check_pictures(page)
+
+
 def check_after_run(tab: Tab, name: str, since: Mark) -> list[str]:
     """What went wrong once notebook ``name`` has run (Run All): error outputs, widgets, panels, static figures, a
     slider move of every panel, and (since ``since``) anything out of sight."""

@@ -109,6 +109,18 @@ def test_notebook_runs_in_jupyterlab(notebook):
     assert problems == [], bs.report(f"{notebook.name} in JupyterLab", problems, timings)
 
 
+def test_frames_drawn_ahead_reach_the_page_decoded(notebook):
+    """Notebook 02's training panel, η moved 8 notches up and back (its loss axis changes on the way): the panel draws
+    the next notches ahead and sends their frames, which the page decodes meanwhile; some moves find their frames
+    decoded, and every picture is what Agg draws. (04's panel keeps its frames over these notches; the kernel's side
+    of both is in test_panels.py.)"""
+    bs.need_browser(notebook)
+    if not notebook.name.startswith("02"):
+        pytest.skip("the η panel of notebook 02 only")
+    problems = bs.check_frames_ahead(notebook.tab.page)
+    assert problems == [], bs.report(f"{notebook.name}, η moved 8 notches and back", problems)
+
+
 def test_cells_after_panels_survive_a_slider_move(notebook):
     """The assert-after-slider sequence: move each panel's first slider (η where it has one) one step, then run the
     cells that follow it again, one by one: none may fail."""

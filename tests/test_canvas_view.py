@@ -196,3 +196,81 @@ def test_an_image_reaches_the_canvas_with_its_colours(canvas_page, colours):
     agg = png_rgba(renderer.png(full=True))
     worst, at = worst_block(canvas, agg)
     assert worst < MOST, f"{colours} colours: the 16 x 16 block at {at} differs by {worst:.1f} on average"
+
+
+# The view itself (canvas_view.js's render) on a model of our own: picture 1 (frames A); the frames B sent ahead as
+# number 2 ({frame_ahead: 2}, as FigureView.send_frames_ahead sends them); picture 2 with frames number 2 but no frame
+# bytes in the model, so that only what the view kept can show them; picture 3, frames number 3 with their bytes (the
+# model's frames, decoded when the picture comes). Returns, for each picture, the canvas' RGBA (base64) and counts.
+VIEW_JS = """async ([js, pictures, ahead]) => {
+    const m = await import(URL.createObjectURL(new Blob([js], {type: 'text/javascript'})));
+    const bytes = s => new DataView(Uint8Array.from(atob(s), c => c.charCodeAt(0)).buffer);
+    const listeners = {}, state = {report_drawn: false};
+    const model = {get: k => state[k], send: () => {}, on: (e, f) => (listeners[e] = listeners[e] || []).push(f),
+                   off: () => {}};
+    const set = p => Object.assign(state, {version: p.version, scene: bytes(p.scene), frame: bytes(p.frame),
+                                           frame_version: p.frame_version, width: p.width, height: p.height});
+    const el = document.createElement('div');
+    document.body.appendChild(el);
+    const drawn = async v => { const c = el.querySelector('canvas');
+        for (let i = 0; i < 200 && c.dataset.drawn !== String(v); i++) await new Promise(r => setTimeout(r, 10));
+        return {pixels: nbhFigure.rgba64(c), kept: c.dataset.framesKept, decoded: c.dataset.framesDecoded,
+                drawn: c.dataset.drawn}; };
+    set(pictures[0]);
+    m.default.render({model, el});
+    const out = [await drawn(pictures[0].version)];
+    listeners['msg:custom'].forEach(f => f({frame_ahead: ahead.number}, [bytes(ahead.frame)]));
+    for (const p of pictures.slice(1)) {
+        set(p);
+        listeners['change:version'].forEach(f => f());
+        out.push(await drawn(p.version));
+    }
+    return out;
+}"""
+
+
+def _view_pictures(page, wrong=False):
+    """Drive the view as VIEW_JS does with a regression training panel: frames A at η = 1e-5, frames B at η = 10^-4.1
+    (the loss axis has moved), B's PNG sent ahead as number 2 (A's if ``wrong``); the canvas after each picture, the
+    counts, and Agg's pictures."""
+    panel = panels.TrainingPanel(REG, eta=1e-5, epochs=100)
+    a = panel.view.picture()
+    agg_a = png_rgba(panel.view.png())
+    panel.set(eta=10**-4.1)
+    b = panel.view.picture()
+    agg_b = png_rgba(panel.view.png())
+    assert a.frame != b.frame and a.frame_version != b.frame_version  # (else nothing would be tested)
+    width, height = panel.view.widget.width, panel.view.widget.height
+    b64 = lambda x: base64.b64encode(x).decode()  # noqa: E731
+    pictures = [
+        {"version": 1, "scene": b64(a.scene), "frame": b64(a.frame), "frame_version": 1},
+        {"version": 2, "scene": b64(b.scene), "frame": "", "frame_version": 2},
+        {"version": 3, "scene": b64(b.scene), "frame": b64(b.frame), "frame_version": 3},
+    ]
+    for p in pictures:
+        p.update(width=width, height=height)
+    got = page.evaluate(VIEW_JS, [JS, pictures, {"number": 2, "frame": b64(a.frame if wrong else b.frame)}])
+    assert [g["drawn"] for g in got] == ["1", "2", "3"]
+    return [canvas_rgba(g["pixels"], width, height) for g in got], [agg_a, agg_b, agg_b], got
+
+
+def test_the_view_shows_frames_sent_ahead_from_what_it_kept(canvas_page):
+    """The frames of a picture drawn ahead, sent before the picture (``FigureView.send_frames_ahead``), are decoded
+    and kept by number: the picture that comes with that number shows them without any frame bytes in the model; a
+    number the view has not kept is decoded from the model's bytes. Each canvas is what Agg draws."""
+    need_browser(canvas_page)
+    canvases, aggs, got = _view_pictures(canvas_page)
+    assert [(g["decoded"], g["kept"]) for g in got] == [("1", "0"), ("2", "1"), ("3", "1")]
+    for k, (canvas, agg) in enumerate(zip(canvases, aggs)):
+        worst, at = worst_block(canvas, agg)
+        assert worst < MOST, f"picture {k + 1}: the 16 x 16 block at {at} differs by {worst:.1f} on average"
+
+
+def test_the_check_sees_frames_kept_under_a_wrong_number(canvas_page):
+    """Frames sent ahead under the number of other frames (A's PNG as number 2, B's number) make picture 2 a stale
+    frame under a new scene: the check sees it."""
+    need_browser(canvas_page)
+    canvases, aggs, got = _view_pictures(canvas_page, wrong=True)
+    assert got[1]["kept"] == "1"
+    worst, _ = worst_block(canvases[1], aggs[1])
+    assert worst > MOST, f"the check passed a wrong picture: worst block {worst:.1f}"

@@ -238,3 +238,40 @@ def test_the_next_notches_of_eta_drawn_ahead_are_what_a_move_draws(make):
         panel.view.widget._handle_custom_msg({"drawn": shown.version}, [])  # what canvas_view.js sends
         assert panel.history.final == twin.history.final  # once the page shows it, the panel follows the controls
     assert twin.drawn_ahead < panel.drawn_ahead  # (the twin sends again only pictures it showed, on the way back)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: panels.TrainingPanel(REG, eta=1e-5, epochs=100),
+        lambda: panels.ClassificationTrainingPanel(nb.load_dataset("classification"), eta=10**-1.9),
+    ],
+)
+def test_frames_drawn_ahead_reach_the_page_before_their_pictures(make):
+    """η up 12 notches and back (the loss axis changes on the way), the page reporting each picture: every picture
+    that comes with frames the page has never had had those frames sent ahead ({"frame_ahead": number} and the PNG,
+    which the page decodes meanwhile), under the picture's number and with its bytes; nothing is sent ahead that the
+    page shows; and a number always comes with the same bytes, whichever way it reaches the page."""
+    panel = make()
+    view = panel.view.widget
+    sent = []
+
+    def send(content, buffers=None):
+        assert content["frame_ahead"] != view.frame_version, "frames sent ahead that the page shows"
+        sent.append((content["frame_ahead"], bytes(buffers[0])))
+
+    view.send = send
+    k0 = round(np.log10(panel.eta.value) * 10)
+    notches = list(range(k0 + 1, k0 + 13)) + list(range(k0 + 11, k0 - 1, -1))
+    pngs, shown, new_frames = {view.frame_version: view.frame}, {view.frame_version}, 0
+    for k, notch in enumerate(notches):
+        panel.set(eta=10 ** (k0 / 10 + (notch - k0) * 0.1))
+        if view.frame_version not in shown:
+            shown.add(view.frame_version)
+            if k > 0:  # (before the first move, the page had reported nothing: nothing was drawn ahead)
+                new_frames += 1
+                assert (view.frame_version, view.frame) in sent, f"move {k}: its frames were not sent ahead"
+        panel.view.widget._handle_custom_msg({"drawn": view.version}, [])  # what canvas_view.js sends
+        for number, png in [(view.frame_version, view.frame), *sent]:
+            assert pngs.setdefault(number, png) == png, f"move {k}: frames number {number} with other bytes"
+    assert new_frames >= 2, f"only {new_frames} moves brought frames the page had not had: the test tests little"

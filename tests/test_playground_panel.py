@@ -208,7 +208,7 @@ def test_the_next_step_drawn_ahead_is_what_a_step_draws(quiet):
         + [(lambda p: setattr(p.axis_a, "value", "w1_11"), False), (step, False), (step, True)]
         + [(lambda p: p.epoch_button.click(), False), (step, False)] + [(step, True)] * 3
     )  # fmt: skip
-    frames_before, reported = twin.view.renderer.frame_version, None
+    frames_before, reported = twin.view.renderer.frame_changes, None
     for k, (act, ahead) in enumerate(actions):
         drawn_ahead = panel.drawn_ahead
         act(panel)
@@ -226,7 +226,7 @@ def test_the_next_step_drawn_ahead_is_what_a_step_draws(quiet):
         assert shown.frame == want.frame, f"action {k}: the frames differ from a Step drawn when it came"
         assert (panel.table.value, panel.message.value) == (twin.table.value, twin.message.value)
         assert panel.state.params == twin.state.params and panel.state.updates == twin.state.updates
-    assert twin.view.renderer.frame_version - frames_before >= 3, "no Step here changed the frames"
+    assert twin.view.renderer.frame_changes - frames_before >= 3, "no Step here changed the frames"
     assert twin.drawn_ahead == 0
 
 

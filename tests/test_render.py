@@ -131,6 +131,31 @@ def test_frames_met_again_are_recalled_with_the_pixels_of_a_fresh_panel(monkeypa
     assert np.array_equal(pixels(panel.view.png()), pixels(fresh.view.png()))
 
 
+def test_a_frames_number_always_stands_for_the_same_pixels(monkeypatch):
+    """The page keeps the frames' pictures it has decoded by their number (``frame_version``; canvas_view.js): a
+    number must never stand for two pictures, and frames met again (recalled, or drawn again from scratch to the same
+    signature) must come back with the number they were first sent with, or the page would decode them again. η up
+    until the run diverges and back, twice, the frames drawn from scratch in between."""
+    from nbhelpers.panels import base
+
+    monkeypatch.setattr(base, "AHEAD_KEEP", 0)  # every picture asked of the renderer
+    panel = panels.TrainingPanel(nb.load_dataset("regression"), eta=1e-5, epochs=100)
+    view, renderer = panel.view.widget, panel.view.renderer
+    pngs, numbers = {}, {}  # number -> frames' PNG; PNG -> numbers
+    etas = [1e-5, 10**-4.7, 10**-4.1, 10**-4.0]
+    for k, eta in enumerate((etas + etas[::-1]) * 2):
+        panel.set(eta=eta)
+        if k == len(etas):
+            before = renderer.frame_version
+            renderer.frames(full=True)  # drawn from scratch: the same picture, the same number
+            assert renderer.frame_version == before
+        assert pngs.setdefault(view.frame_version, view.frame) == view.frame, f"move {k}: a number, two pictures"
+        numbers.setdefault(view.frame, set()).add(view.frame_version)
+    assert len(pngs) >= 3, "the frames hardly changed: the test tests little"
+    assert all(len(n) == 1 for n in numbers.values()), f"frames met again under a new number: {numbers.values()}"
+    assert renderer.frames_recalled >= 2
+
+
 def test_encode_png_takes_only_rgba():
     from nbhelpers.panels.render import encode_png
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 import sys
 import threading
+from collections import OrderedDict
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
@@ -34,6 +35,7 @@ from .controls import ParamControls
 from .render import BlitRenderer, unhinted_text
 
 AHEAD_KEEP = 8  # pictures a panel keeps to send again (``Panel.redraw``)
+FRAMES_ON_PAGE = 8  # frames' pictures the page keeps decoded, by number (canvas_view.js's FRAMES_KEPT)
 MAX_ROWS = 10_000  # the most rows a panel draws (a learner's own CSV can be larger: take a sample)
 RERUN_HINT = "if its controls do nothing, run this cell again (the panel lives in the running kernel)"
 
@@ -107,6 +109,7 @@ class FigureView:
         self.figure = figure
         self.renderer = BlitRenderer(figure)
         self.lock = threading.RLock()  # held while the figure is drawn or read (``Panel``'s drawing, ``png``)
+        self._frames_sent = OrderedDict()  # numbers of the frames' pictures the page was sent (at most FRAMES_ON_PAGE)
         self.catch_up = lambda: None  # brings the figure to the panel's state before it is read (``png``)
         layout = widgets.Layout(width=width, max_width="1100px")
         if CanvasView is None:
@@ -167,9 +170,28 @@ class FigureView:
             if frame is not None:
                 view.frame = frame
                 view.frame_version = frame_version
+                self._sent(frame_version)
             view.width, view.height = width, height
             view.scene = scene
             view.version += 1
+
+    def send_frames_ahead(self, picture: Picture) -> None:
+        """Send the page the frames' picture of ``picture`` (a picture drawn ahead) unless it shows those frames or
+        was sent them lately: the page decodes it while the learner looks and keeps it by number, and the move that
+        shows ``picture`` then finds it decoded (a PNG decode on the page: 30-45 ms on a slow machine, in a move of
+        20-40). The model still carries the frames with the picture: a page that no longer holds them decodes them
+        then."""
+        number = picture.frame_version
+        if not self.live or number == self.widget.frame_version or number in self._frames_sent:
+            return
+        self.widget.send({"frame_ahead": number}, [picture.frame])
+        self._sent(number)
+
+    def _sent(self, number: int) -> None:
+        self._frames_sent.pop(number, None)
+        self._frames_sent[number] = True
+        while len(self._frames_sent) > FRAMES_ON_PAGE:
+            self._frames_sent.popitem(last=False)
 
     def on_drawn(self, callback) -> None:
         """Have the page report each picture it has drawn, and call ``callback(version)`` with its number then (the
@@ -406,7 +428,9 @@ class Panel:
                         draw()
                     finally:
                         texts, self._texts = self._texts, None
-                    self._keep(key, self.view.picture(texts))
+                    picture = self.view.picture(texts)
+                    self._keep(key, picture)
+                    self.view.send_frames_ahead(picture)
             except Exception:  # nothing is lost: a picture not drawn ahead is drawn when it is asked for
                 pass
             self._draw_figure_only()  # the figure back to the controls

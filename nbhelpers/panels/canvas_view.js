@@ -5,6 +5,10 @@
 // is on the canvas, the number of the picture it shows (tests and benchmarks watch them). Where the model's
 // report_drawn is set, the view also tells the kernel the number of each picture it has drawn ({drawn: version}):
 // the kernel then knows the learner is looking at it, and can prepare the next (the playground's Step).
+// The view keeps the last FRAMES_KEPT frames' pictures it has decoded, by their number (a number always stands for the
+// same pixels: nbhelpers/panels/render.py), and decodes the frames of pictures the kernel has drawn ahead when it
+// sends them ({frame_ahead: number} and the PNG), so that the move that shows such a picture finds them decoded.
+// data-frames-decoded counts the PNGs decoded, data-frames-kept the frames found among those kept.
 
 function rgba(c) {
   return `rgba(${Math.round(c[0] * 255)},${Math.round(c[1] * 255)},${Math.round(c[2] * 255)},${c[3]})`;
@@ -135,8 +139,37 @@ export async function paint(canvas, frame, sceneBytes) {
 
 export async function decodeFrame(view) {
   if (!view || view.byteLength === 0) return null;
-  const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+  const bytes = ArrayBuffer.isView(view)
+    ? new Uint8Array(view.buffer, view.byteOffset, view.byteLength)
+    : new Uint8Array(view);
   return await createImageBitmap(new Blob([bytes], { type: "image/png" }));
+}
+
+export const FRAMES_KEPT = 8; // as nbhelpers/panels/base.py's FRAMES_ON_PAGE
+
+// The frames' pictures decoded (or being decoded), by number: promises of ImageBitmaps, the least recently used
+// dropped first. A decode that fails is forgotten (the model's PNG is decoded when the picture comes).
+export class FrameKeeper {
+  constructor(size = FRAMES_KEPT) {
+    this.size = size;
+    this.frames = new Map();
+  }
+  get(number) {
+    const frame = this.frames.get(number);
+    if (frame !== undefined) {
+      this.frames.delete(number);
+      this.frames.set(number, frame);
+    }
+    return frame;
+  }
+  decode(number, bytes) {
+    const frame = decodeFrame(bytes);
+    this.frames.delete(number);
+    this.frames.set(number, frame);
+    frame.catch(() => { if (this.frames.get(number) === frame) this.frames.delete(number); });
+    while (this.frames.size > this.size) this.frames.delete(this.frames.keys().next().value);
+    return frame;
+  }
 }
 
 function render({ model, el }) {
@@ -147,6 +180,10 @@ function render({ model, el }) {
   canvas.style.display = "block";
   el.appendChild(canvas);
   let frame = null, frameVersion = -1, busy = false, again = false;
+  const kept = new FrameKeeper();
+  const count = (name) => { canvas.dataset[name] = String(Number(canvas.dataset[name] || 0) + 1); };
+  canvas.dataset.framesDecoded = "0";
+  canvas.dataset.framesKept = "0";
 
   // Paint the model's latest state; a change that arrives while painting is painted right after.
   async function update() {
@@ -160,7 +197,14 @@ function render({ model, el }) {
         const wanted = model.get("frame_version"), frameBytes = model.get("frame");
         const width = model.get("width"), height = model.get("height");
         if (wanted !== frameVersion) {
-          frame = await decodeFrame(frameBytes);
+          const decoded = kept.get(wanted);
+          frame = decoded === undefined ? null : await decoded.catch(() => null);
+          if (frame) {
+            count("framesKept");
+          } else {
+            frame = await kept.decode(wanted, frameBytes);
+            count("framesDecoded");
+          }
           frameVersion = wanted;
         }
         if (canvas.width !== width) canvas.width = width;
@@ -176,9 +220,20 @@ function render({ model, el }) {
       busy = false;
     }
   }
+  // the frames of a picture the kernel has drawn ahead: decoded now, while the learner looks at this one
+  function ahead(message, buffers) {
+    const number = message && message.frame_ahead;
+    if (typeof number !== "number" || !buffers || !buffers.length || kept.get(number) !== undefined) return;
+    kept.decode(number, buffers[0]).catch((error) => console.error("panel figure, frames sent ahead:", error));
+    count("framesDecoded");
+  }
   model.on("change:version", update);
+  model.on("msg:custom", ahead);
   update();
-  return () => model.off("change:version", update);
+  return () => {
+    model.off("change:version", update);
+    model.off("msg:custom", ahead);
+  };
 }
 
 export default { render };

@@ -271,7 +271,9 @@ class BlitRenderer:
         self.full_draws = 0
         self.frame_redraws = 0  # frames of some axes only drawn again
         self.frames_recalled = 0  # frame pictures decoded from ``_pictures`` instead of drawn
-        self._pictures = OrderedDict()  # hashable signature -> (PNG bytes, boxes) of frames sent: see _recall
+        self.frame_version = 0  # the number of the frames' picture on the canvas (0: none yet): see _number
+        self._numbers = 0  # the last number given to a new picture
+        self._pictures = OrderedDict()  # hashable signature -> (PNG bytes, boxes, number) of frames sent: _recall
         self._recorder = None  # the SceneRecorder of ``scene()``, and the commands it keeps (like ``_kept``)
         self._kept_ops = {}
         self._measured_boxes = {}  # slot (as in _kept) -> (legend or title, key, box): see _measured_box
@@ -355,7 +357,7 @@ class BlitRenderer:
             return self._frames(full)
 
     def _frames(self, full):
-        before = self.frame_version
+        before = self.frame_changes
         tick_key = ticks_key(self.fig)
         same_ticks = tick_key == self._ticks_key and self._signature is not None
         signature = frame_signature(self.fig, [s[TICKS] for s in self._signature[2:]] if same_ticks else None)
@@ -372,18 +374,32 @@ class BlitRenderer:
             elif len(changed) == len(self.fig.axes) or not self._redraw_frames_of(changed):  # all: draw the figure
                 self._draw_frames()
         self._signature = signature
-        if self.frame_version != before:
-            self._picture_key = key if key is not None else _hashable(signature)
-        return self.frame_version != before
+        if self.frame_changes == before:
+            return False
+        self._picture_key = key if key is not None else _hashable(signature)
+        self._number()
+        return True
 
     _picture_key = None  # the hashable signature of the frames on the canvas (None: not kept)
+
+    def _number(self) -> None:
+        """Number the frames' picture now on the canvas (``frame_version``): a picture kept in ``_pictures`` (recalled,
+        or drawn again to the same signature: the same pixels) has the number it was sent with, any other a new one.
+        So a number always stands for the same pixels, and the page, which keeps the pictures it has decoded by
+        number (``canvas_view.js``), need not decode one it has seen."""
+        kept = self._pictures.get(self._picture_key) if self._picture_key is not None else None
+        if kept is not None:
+            self.frame_version = kept[2]
+        else:
+            self._numbers += 1
+            self.frame_version = self._numbers
 
     def _recall(self, key) -> bool:
         """Bring back the frames' picture of signature ``key`` from its PNG, if it was sent before: the same pixels
         as drawing it (``encode_png`` is lossless; the signature holds the figure's size), and the same boxes."""
         if key not in self._pictures:  # None (a signature that cannot be a key) never is
             return False
-        png, boxes = self._pictures[key]
+        png, boxes, _ = self._pictures[key]
         np.asarray(self.canvas.buffer_rgba())[...] = decode_png(png)
         self._background = self.canvas.copy_from_bbox(self.fig.bbox)
         self._boxes = list(boxes)
@@ -432,7 +448,7 @@ class BlitRenderer:
         return encode_png(self.canvas.buffer_rgba())
 
     @property
-    def frame_version(self) -> int:
+    def frame_changes(self) -> int:
         """Counts the times the frames' picture has changed (drawn wholly or in part, or recalled)."""
         return self.full_draws + self.frame_redraws + self.frames_recalled
 
@@ -445,7 +461,7 @@ class BlitRenderer:
         self.canvas.restore_region(self._background)
         png = encode_png(self.canvas.buffer_rgba())
         if key is not None:
-            self._pictures[key] = (png, list(self._boxes))
+            self._pictures[key] = (png, list(self._boxes), self.frame_version)
             while len(self._pictures) > FRAME_CACHE:
                 self._pictures.popitem(last=False)
         return png
