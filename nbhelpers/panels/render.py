@@ -14,7 +14,8 @@ in stacking: the data is always drawn above the grid.
 A slider dragged back and forth brings the frames back to pictures already drawn (the loss axis returns to the
 decades it had). So the renderer keeps the last ``FRAME_CACHE`` frame pictures it sent, as their PNG bytes, by
 signature: a signature met again is decoded from them (a few ms) instead of drawn again (40-70 ms), and its PNG is
-sent as it is.
+sent as it is, under the number it was first sent with (``frame_version``): a number always stands for the same
+pixels, so the page, which keeps the frames it has decoded by number, need not decode them again.
 
 A legend outside every axes (``plots.LEGEND`` puts them in the margin) covers only the figure's background, which
 never changes: its pixels depend only on its own content and place, so the renderer keeps them and pastes them back,
