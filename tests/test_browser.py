@@ -46,10 +46,16 @@ ALL = [p.name for p in sorted(bs.NOTEBOOKS.glob("*.ipynb"))]
 NAMES = [name for name in ALL if name[:2] in ("01", "02", "06")]
 
 
+# Tests for one notebook's panel only: the notebooks they run on
+ONLY = {"test_frames_drawn_ahead_reach_the_page_decoded": ("02_regression_backward.ipynb",)}
+
+
 def pytest_generate_tests(metafunc):
-    """Each test once per notebook of this module (``NAMES``), grouped by notebook (module scope)."""
+    """Each test once per notebook of this module (``NAMES``; those of ``ONLY`` for a test named there), grouped by
+    notebook (module scope)."""
     if "notebook_name" in metafunc.fixturenames:
-        metafunc.parametrize("notebook_name", metafunc.module.NAMES, scope="module")
+        names = [n for n in metafunc.module.NAMES if n in ONLY.get(metafunc.function.__name__, ALL)]
+        metafunc.parametrize("notebook_name", names, scope="module")
 
 
 @pytest.fixture(scope="module")
@@ -115,8 +121,6 @@ def test_frames_drawn_ahead_reach_the_page_decoded(notebook):
     decoded, and every picture is what Agg draws. (04's panel keeps its frames over these notches; the kernel's side
     of both is in test_panels.py.)"""
     bs.need_browser(notebook)
-    if not notebook.name.startswith("02"):
-        pytest.skip("the η panel of notebook 02 only")
     problems = bs.check_frames_ahead(notebook.tab.page)
     assert problems == [], bs.report(f"{notebook.name}, η moved 8 notches and back", problems)
 
