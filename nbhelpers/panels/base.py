@@ -17,7 +17,6 @@ from __future__ import annotations
 import gc
 import sys
 import threading
-from collections import OrderedDict
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
@@ -68,6 +67,15 @@ def collector_held_off():
                 gc.enable()
 
 
+def remember(kept: dict, key, value, most: int) -> None:
+    """Put ``key`` last in ``kept`` with ``value`` (a dict keeps its order), dropping the first entries beyond
+    ``most``: a store of the ``most`` latest."""
+    kept.pop(key, None)
+    kept[key] = value
+    while len(kept) > most:
+        del kept[next(iter(kept))]
+
+
 if anywidget is not None:
 
     class CanvasView(anywidget.AnyWidget):
@@ -109,7 +117,7 @@ class FigureView:
         self.figure = figure
         self.renderer = BlitRenderer(figure)
         self.lock = threading.RLock()  # held while the figure is drawn or read (``Panel``'s drawing, ``png``)
-        self._frames_sent = OrderedDict()  # numbers of the frames' pictures the page was sent (at most FRAMES_ON_PAGE)
+        self._frames_sent = {}  # numbers of the frames' pictures the page was sent, the latest last (FRAMES_ON_PAGE)
         self.catch_up = lambda: None  # brings the figure to the panel's state before it is read (``png``)
         layout = widgets.Layout(width=width, max_width="1100px")
         if CanvasView is None:
@@ -170,7 +178,7 @@ class FigureView:
             if frame is not None:
                 view.frame = frame
                 view.frame_version = frame_version
-                self._sent(frame_version)
+                remember(self._frames_sent, frame_version, True, FRAMES_ON_PAGE)
             view.width, view.height = width, height
             view.scene = scene
             view.version += 1
@@ -185,13 +193,7 @@ class FigureView:
         if not self.live or number == self.widget.frame_version or number in self._frames_sent:
             return
         self.widget.send({"frame_ahead": number}, [picture.frame])
-        self._sent(number)
-
-    def _sent(self, number: int) -> None:
-        self._frames_sent.pop(number, None)
-        self._frames_sent[number] = True
-        while len(self._frames_sent) > FRAMES_ON_PAGE:
-            self._frames_sent.popitem(last=False)
+        remember(self._frames_sent, number, True, FRAMES_ON_PAGE)
 
     def on_drawn(self, callback) -> None:
         """Have the page report each picture it has drawn, and call ``callback(version)`` with its number then (the
@@ -400,10 +402,7 @@ class Panel:
             self._texts = held
 
     def _keep(self, key, picture) -> None:
-        self._ahead.pop(key, None)
-        self._ahead[key] = picture
-        while len(self._ahead) > AHEAD_KEEP:
-            del self._ahead[next(iter(self._ahead))]
+        remember(self._ahead, key, picture, AHEAD_KEEP)
 
     def idle(self):
         """Work for the likely next action, done while the learner looks at the picture (``page_drew``): draw the
