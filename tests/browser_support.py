@@ -572,6 +572,26 @@ def notebook_cells(path: Path) -> list[Cell]:
     return cells
 
 
+def saved_widget_state(path: Path) -> tuple[str, bool]:
+    """What a saved notebook holds for its widget views: one line saying how many views its outputs have, how many
+    models its saved widget state (``metadata.widgets``) holds and which cells' models it lacks; and whether it holds
+    every view's model. JupyterLab can show a saved panel without a kernel only from that state."""
+    nb = json.loads(Path(path).read_text())
+    state = nb["metadata"].get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    views = [
+        (i, out["data"]["application/vnd.jupyter.widget-view+json"]["model_id"])
+        for i, cell in enumerate(nb["cells"], 1)
+        for out in cell.get("outputs", [])
+        if "application/vnd.jupyter.widget-view+json" in out.get("data", {})
+    ]
+    lacking = sorted({i for i, model in views if model not in state})
+    line = (
+        f"{Path(path).name} as saved: {len(views)} widget views in its outputs, {len(state)} models in its saved "
+        f"widget state" + (f", the views of cells {lacking} not among them" if lacking else ", every view's among them")
+    )
+    return line, not lacking
+
+
 # --- after Run All --------------------------------------------------------------------------------------------------
 def describe_output(text: str) -> str:
     """One line for an error or stderr output: "error output: AssertionError (no message) at `assert ...`", or

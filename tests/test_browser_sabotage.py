@@ -168,3 +168,29 @@ def test_checks_report_broken_panels(lab, tab):
     assert not missing, f"the checks missed {missing}; they reported:\n{report}"
     # and the noisy panel still redraws: only the iopub watch can tell anything went wrong with it
     assert "cell 5: panel" not in report, report
+
+
+def test_saved_state_check_names_the_views_it_lacks(tmp_path):
+    """The next-day check reads the saved file first: a notebook saved without the widget state of some of its views
+    (jupyter-widgets/ipywidgets#3888: a reopened notebook saved again can lose it) is reported, naming the cells, and
+    one that holds every view's model passes."""
+    view = "application/vnd.jupyter.widget-view+json"
+    cells = [
+        {"cell_type": "code", "outputs": [{"output_type": "display_data", "data": {view: {"model_id": m}}}]}
+        for m in ("aaa", "bbb")
+    ]
+    cells.insert(1, {"cell_type": "markdown", "source": "text"})
+    for state, lacking in (({"aaa": {}, "bbb": {}, "ccc": {}}, None), ({"aaa": {}}, [3]), ({}, [1, 3])):
+        path = tmp_path / "saved.ipynb"
+        widgets = {"application/vnd.jupyter.widget-state+json": {"state": state}}
+        path.write_text(json.dumps({"cells": cells, "metadata": {"widgets": widgets}}))
+        line, complete = bs.saved_widget_state(path)
+        assert complete == (lacking is None), line
+        assert f"2 widget views in its outputs, {len(state)} models" in line, line
+        assert (f"the views of cells {lacking} not among them" in line) == (lacking is not None), line
+    path.write_text(json.dumps({"cells": cells, "metadata": {}}))  # saved with the setting off: no state at all
+    assert bs.saved_widget_state(path) == (
+        "saved.ipynb as saved: 2 widget views in its outputs, 0 models in its saved widget state, the views of cells "
+        "[1, 3] not among them",
+        False,
+    )
