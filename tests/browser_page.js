@@ -3,7 +3,7 @@
 // Selectors of JupyterLab 4 and ipywidgets 8, checked against JupyterLab 4.6 and jupyterlab-widgets 3.
 window.nbh = (() => {
     const NOTEBOOK = '.jp-NotebookPanel:not(.lm-mod-hidden)';  // the notebook on show
-    const {FIGURE, loaded, shownAs} = window.nbhFigure;  // a panel's figure (figure_page.js, installed first)
+    const {FIGURE, loaded, heard, shownAs} = window.nbhFigure;  // a panel's figure (figure_page.js, installed first)
     const all = (sel, root = document) => Array.from(root.querySelectorAll(sel));
     const notebook = () => window.jupyterapp && window.jupyterapp.shell.currentWidget;
     const kernel = () => notebook()?.sessionContext?.session?.kernel;
@@ -146,6 +146,9 @@ window.nbh = (() => {
         }),
         rendered: () => widgetOutputs().every(o => !/^Loading widget/.test(o.textContent) && all(FIGURE, o).every(loaded)),
         figureSrc: (i) => shownAs(figure(i)),
+        // whether panel i's figure hears from the kernel (figure_page.js), and what its canvas says (data-kernel)
+        figureHeard: (i) => { const m = figure(i); return !!m && heard(m); },
+        figureKernel: (i) => figure(i)?.dataset.kernel ?? null,
         // Scroll panel i's slider (the first matching sel) into view, focus its handle, read it.
         slider(i, sel) {
             const h = widgetOutputs()[i].querySelector(sel), box = h.closest('.widget-slider');

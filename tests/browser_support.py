@@ -66,6 +66,13 @@ ACTION_TIMEOUT_MS = 5000
 # How often a wait_for_function checks its condition: Playwright's default checks it on every animation frame, which
 # keeps a headless Chromium painting 60 times a second while a test waits (the suite's largest CPU user is Chromium)
 POLL_MS = 100
+# What anywidget says where it gives up on a model it could not set up within its fixed 2 s (then it drops every
+# message the kernel sends that model): Voilà's page leaves it uncaught, JupyterLab's says nothing. The panel replaces
+# such a view by a fresh one (nbhelpers/panels/base.py, replace_canvas), so it is counted apart (test_voila.py), not
+# a problem by itself: the checks see to the consequence, each panel's figure must hear from the kernel
+# (``wait_heard``) and redraw when its slider moves.
+ANYWIDGET_GAVE_UP = "[anywidget] Failed to initialize model."
+HEAR_WAIT = 30.0  # seconds a figure may take to hear from the kernel: its view asks every 3 s (canvas_view.js)
 
 
 def chromium_available() -> tuple[bool, str]:
@@ -685,12 +692,25 @@ def static_figure_problems(shown: dict[int, int], committed: Path, when="after R
     return problems
 
 
+def wait_heard(page, index: int, timeout=HEAR_WAIT) -> str | None:
+    """Wait until panel ``index``'s figure hears from the kernel (``nbh.figureHeard``); a problem if it does not."""
+    with suppress(Exception):  # playwright's TimeoutError
+        page.wait_for_function("i => nbh.figureHeard(i)", arg=index, timeout=timeout * 1000, polling=POLL_MS)
+    if page.evaluate("i => nbh.figureHeard(i)", index):
+        return None
+    said = page.evaluate("i => nbh.figureKernel(i)", index)
+    return f"its figure heard nothing from the kernel in {timeout:.0f} s (its canvas' data-kernel reads {said!r})"
+
+
 def check_slider_moves(page, timeout=10.0) -> list[str]:
-    """Every panel: a keyboard move of its η slider (or, without one, of its first slider) one way and back must
-    each redraw the figure."""
+    """Every panel: its figure hears from the kernel, and a keyboard move of its η slider (or, without one, of its
+    first slider) one way and back must each redraw the figure."""
     problems = []
     for p in panels(page):
         if not p["images"] or not p["sliders"]:
+            continue
+        if problem := wait_heard(page, p["index"]):
+            problems.append(f"cell {p['cell']}: panel: {problem}")
             continue
         for key in away_keys(slider_state(page, p["index"], handle_of(p))):
             problem = move_slider(page, p["index"], key, handle_of(p), timeout)

@@ -8,6 +8,9 @@ window.nbhFigure = (() => {
     // a figure is loaded: a PNG decoded, or a canvas that shows a picture (and met no error drawing it)
     const loaded = (el) => el.tagName === 'CANVAS' ? el.dataset.drawn !== undefined && el.dataset.error === undefined
         : el.complete && el.naturalWidth > 0 && !!el.getAttribute('src');
+    // the figure hears from the kernel: a canvas whose view got the kernel's answer (canvas_view.js, data-kernel), or a
+    // PNG in an img (no such question)
+    const heard = (el) => el.tagName !== 'CANVAS' || el.dataset.kernel === 'answered';
     // what changes with every new picture: an img's src (a new blob URL), the number of the canvas' picture
     const shownAs = (el) => !el ? null : el.tagName === 'CANVAS'
         ? (el.dataset.drawn === undefined ? null : `picture ${el.dataset.drawn}`) : el.getAttribute('src');
@@ -18,5 +21,5 @@ window.nbhFigure = (() => {
         for (let i = 0; i < d.length; i += 8192) s += String.fromCharCode.apply(null, d.subarray(i, i + 8192));
         return btoa(s);
     };
-    return {FIGURE, loaded, shownAs, rgba64};
+    return {FIGURE, loaded, heard, shownAs, rgba64};
 })();

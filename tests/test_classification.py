@@ -325,7 +325,7 @@ def test_training_panel_shows_what_train_returns():
     assert np.array_equal(line.get_ydata(), expected.losses)
     assert "g′(z) = 1 − tanh² z" in panel.formulas.value
     children = panel.widget.children
-    assert children.index(panel.formulas) == children.index(panel.view.widget) - 1  # just above the figure
+    assert children.index(panel.formulas) == children.index(panel.view.box) - 1  # just above the figure
 
 
 def test_training_panel_says_divergence_in_words():

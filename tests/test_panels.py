@@ -275,3 +275,91 @@ def test_frames_drawn_ahead_reach_the_page_before_their_pictures(make):
         for number, png in [(view.frame_version, view.frame), *sent]:
             assert pngs.setdefault(number, png) == png, f"move {k}: frames number {number} with other bytes"
     assert new_frames >= 2, f"only {new_frames} moves brought frames the page had not had: the test tests little"
+
+
+# --- a view whose model anywidget gave up on: the page hears nothing from the kernel, and the panel replaces it -----
+def says(widget, content):
+    """What canvas_view.js sends from the page, as the kernel's comm hands it to the widget."""
+    widget._handle_custom_msg(content, [])
+
+
+def listen(widget) -> list:
+    """The widget's custom messages to the page, from now on: (content, buffers) pairs."""
+    sent = []
+    widget.send = lambda content, buffers=None: sent.append((content, buffers))
+    return sent
+
+
+def test_a_view_that_hears_nothing_is_replaced_by_one_with_the_same_picture():
+    """The page says {hello}: the kernel answers. A {stale} just after an answer (the answer may be on its way: the
+    kernel was busy) gets another answer, nothing more. A {stale} long after it: a fresh view with the same picture
+    (every synced trait, the class the tests find it by, report_drawn) takes the old one's place in the panel's box,
+    the old one is closed, and from then on moves go to the new view and agree with a twin panel's; the old view's
+    messages are ignored."""
+    from nbhelpers.panels.base import SYNCED
+
+    panel, twin = make("training", REG), make("training", REG)
+    view, old = panel.view, panel.view.widget
+    to_old = listen(old)
+    says(old, {"hello": 1})
+    says(old, {"stale": 1})
+    assert to_old == [({"hello": 1}, None)] * 2 and view.widget is old and view.replaced == 0
+    view._answered -= 10  # the answer went 10 s ago: the page should have heard it
+    says(old, {"stale": 2})
+    new = view.widget
+    assert new is not old and view.replaced == 1
+    assert view.box.children == (new,) and old.comm is None, "the old view is still in the panel, or still open"
+    for name in SYNCED:
+        assert getattr(new, name) == getattr(old, name), f"the fresh view's {name} is not the old one's"
+    assert "panel-view" in new._dom_classes and new.report_drawn
+    version, k0 = old.version, round(np.log10(panel.eta.value) * 10)
+    notch = [10 ** (k0 / 10 + k * 0.1) for k in range(4)]  # η, then one notch up, two, three
+    for eta in notch[1:3]:
+        panel.set(eta=eta)
+        twin.set(eta=eta)
+        want = twin.view.widget
+        assert (new.version, new.scene, new.frame) == (want.version, want.scene, want.frame)
+    assert old.version == version, "a picture went to the closed view"
+    drawn_ahead = panel.drawn_ahead
+    says(old, {"stale": 3})
+    says(old, {"drawn": old.version})
+    assert view.widget is new and panel.drawn_ahead == drawn_ahead  # the old view's messages: ignored
+    says(new, {"drawn": new.version})  # the new one's report: the panel draws the next notches of η ahead
+    panel.set(eta=notch[3])
+    assert panel.drawn_ahead == drawn_ahead + 1
+
+
+def test_a_view_is_replaced_at_most_three_times():
+    """A page that never hears (the kernel's messages never reach it): three fresh views, then the panel stops (its
+    caption says to run the cell again)."""
+    from nbhelpers.panels.base import REPLACE_MOST
+
+    panel = make("forward", REG)
+    view = panel.view
+    for k in range(REPLACE_MOST + 2):
+        listen(view.widget)
+        view._answered -= 10
+        says(view.widget, {"stale": 1})
+        assert view.replaced == min(k + 1, REPLACE_MOST)
+    assert REPLACE_MOST == 3 and "run this cell again" in panel.widget.children[-1].value
+
+
+def test_frames_sent_ahead_to_a_replaced_view_go_again_to_the_new_one():
+    """The old view's page got the frames of the pictures drawn ahead (its reports reach the kernel even where the
+    kernel's messages do not reach it); a fresh view has decoded none of them: the next pictures drawn ahead send
+    their frames again, to the new view."""
+    panel = panels.ClassificationTrainingPanel(CLS, eta=10**-1.9)
+    old = panel.view.widget
+    to_old = listen(old)
+    for notch in range(1, 13):
+        says(old, {"drawn": old.version})
+        if to_old:
+            break
+        panel.set(eta=10 ** (-1.9 + 0.1 * notch))
+    assert to_old, "no frames were sent ahead in 12 notches: the test tests nothing"
+    panel.view._answered -= 10
+    says(old, {"stale": 1})
+    new = panel.view.widget
+    to_new = listen(new)
+    says(new, {"drawn": new.version})
+    assert [c["frame_ahead"] for c, _ in to_new] == [c["frame_ahead"] for c, _ in to_old]

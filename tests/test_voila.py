@@ -143,12 +143,19 @@ class VoilaPage:
         self.complaints: list[tuple[str, str | None]] = []  # (what, the comm id of a "No such comm")
         self.ignored_comms: set[str] = set()
         self.busy, self.idle_at = False, 0.0
+        self.gave_up = 0  # anywidget's rejections for models it gave up on (bs.ANYWIDGET_GAVE_UP): counted apart
         self.page.on("console", lambda m: m.type == "error" and self.complain(f"console.error: {m.text}"))
-        self.page.on("pageerror", lambda exc: self.complain(f"uncaught page error: {exc}"))
+        self.page.on("pageerror", self.page_error)
         self.page.on("websocket", self.watch)
         self.url, self.opened_at = server.render_url(name), time.monotonic()
         # Voilà sends the page as the cells run; without waiting for the first bytes (seconds), as a link would
         self.page.evaluate("url => { location.href = url; }", self.url)
+
+    def page_error(self, exc) -> None:
+        if bs.ANYWIDGET_GAVE_UP in str(exc):
+            self.gave_up += 1  # the panel replaces the view: check_page sees that its figure hears from the kernel
+        else:
+            self.complain(f"uncaught page error: {exc}")
 
     def complain(self, what: str, comm: str | None = None) -> None:
         self.complaints.append((what, comm))
@@ -246,6 +253,15 @@ FIGURE_SRC = f"""n => {{
     {FIGURE_JS}
     return shownAs(document.querySelector(`{CELL} :is(${{FIGURE}})`));
 }}"""
+HEARD = f"""n => {{
+    {FIGURE_JS}
+    const m = document.querySelector(`{CELL} :is(${{FIGURE}})`);
+    return !!m && nbhFigure.heard(m);
+}}"""
+KERNEL_SAID = f"""n => {{
+    {FIGURE_JS}
+    return document.querySelector(`{CELL} :is(${{FIGURE}})`)?.dataset.kernel ?? null;
+}}"""
 NEW_FIGURE = f"""([n, before]) => {{
     {FIGURE_JS}
     const m = document.querySelector(`{CELL} :is(${{FIGURE}})`);
@@ -265,6 +281,16 @@ def wait_finished(shown: VoilaPage, timeout=240.0, widgets_timeout=90.0, stuck=0
     except Exception:  # playwright's TimeoutError
         pass
     return time.monotonic() - shown.opened_at
+
+
+def wait_heard(shown: VoilaPage, cell: int, timeout=bs.HEAR_WAIT) -> str | None:
+    """Wait until the figure of the panel in ``cell`` hears from the kernel; a problem if it does not."""
+    try:
+        shown.page.wait_for_function(HEARD, arg=cell, timeout=timeout * 1000, polling=200)
+        return None
+    except Exception:  # playwright's TimeoutError
+        said = shown.page.evaluate(KERNEL_SAID, cell)
+        return f"its figure heard nothing from the kernel in {timeout:.0f} s (its canvas' data-kernel reads {said!r})"
 
 
 def move_slider(shown: VoilaPage, cell: int, handle: str, key: str, timeout=15.0, presses=3) -> str | None:
@@ -320,6 +346,9 @@ def check_page(shown: VoilaPage) -> list[str]:
     problems += bs.static_figure_problems({c["cell"]: c["figures"] for c in found}, shown.committed, "in Voilà")
     for c in found:
         if c["cell"] in panel_cells and c["sliders"] and c["images"]:
+            if problem := wait_heard(shown, c["cell"]):
+                problems.append(f"cell {c['cell']}: panel: {problem}")
+                continue
             handle = bs.handle_of(c)
             for key in bs.away_keys(page.evaluate(SLIDER, [c["cell"], handle])):
                 if problem := move_slider(shown, c["cell"], handle, key):
@@ -401,7 +430,10 @@ def test_notebook_runs_in_voila(pages, name):
     ran = wait_finished(shown)
     t = time.monotonic()
     problems = check_page(shown)
-    print(f"{name}: shown with its widgets {ran:.1f} s after opening, checked in {time.monotonic() - t:.1f} s")
+    print(
+        f"{name}: shown with its widgets {ran:.1f} s after opening, checked in {time.monotonic() - t:.1f} s; "
+        f"anywidget gave up on {shown.gave_up} model(s), whose panels replaced their views"
+    )
     assert problems == [], bs.report(f"{name} in Voilà", problems)
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 import sys
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
@@ -37,6 +38,10 @@ AHEAD_KEEP = 8  # pictures a panel keeps to send again (``Panel.redraw``)
 FRAMES_ON_PAGE = 8  # frames' pictures the page keeps decoded, by number (canvas_view.js's FRAMES_KEPT)
 MAX_ROWS = 10_000  # the most rows a panel draws (a learner's own CSV can be larger: take a sample)
 RERUN_HINT = "if its controls do nothing, run this cell again (the panel lives in the running kernel)"
+# A canvas view whose model hears nothing from the kernel (anywidget drops every message to a model it could not set
+# up within its fixed 2 s: see ``FigureView``) is replaced by a fresh one, at most this many times per figure.
+REPLACE_MOST = 3
+ANSWER_FRESH = 1.5  # seconds: an answer sent this lately may still be on its way to the page (``FigureView``)
 
 
 _gc_lock = threading.Lock()
@@ -75,6 +80,9 @@ def remember(kept: dict, key, value, most: int) -> None:
     while len(kept) > most:
         del kept[next(iter(kept))]
 
+
+# the synced traits of a CanvasView that a fresh one takes over from the one it replaces (``replace_canvas``)
+SYNCED = ("width", "height", "frame", "frame_version", "scene", "version", "report_drawn")
 
 if anywidget is not None:
 
@@ -119,13 +127,66 @@ class FigureView:
         self.lock = threading.RLock()  # held while the figure is drawn or read (``Panel``'s drawing, ``png``)
         self._frames_sent = {}  # numbers of the frames' pictures the page was sent, the latest last (FRAMES_ON_PAGE)
         self.catch_up = lambda: None  # brings the figure to the panel's state before it is read (``png``)
-        layout = widgets.Layout(width=width, max_width="1100px")
+        self.replaced = 0  # canvas views replaced because they heard nothing from the kernel (``replace_canvas``)
+        self._answered = -float("inf")  # time.monotonic() of the last answer to the page's {"hello"}
+        self._drawn = None  # ``on_drawn``'s callback
         if CanvasView is None:
-            self.widget = widgets.Image(format="png", layout=layout)
+            self.widget = widgets.Image(format="png", layout=widgets.Layout(width="100%"))
             self.widget.add_class("panel-figure")
         else:
-            self.widget = CanvasView(layout=layout)
-            self.widget.add_class("panel-view")
+            self.widget = self._new_canvas()
+        # what the panel lays out: a box around the view, so that a fresh view can take the place of a dead one
+        self.box = widgets.VBox([self.widget], layout=widgets.Layout(width=width, max_width="1100px"))
+
+    def _new_canvas(self, **state) -> CanvasView:
+        """A canvas view with ``state`` (its synced traits), answering the page's messages (``_page_message``)."""
+        view = CanvasView(layout=widgets.Layout(width="100%"), **state)
+        view.add_class("panel-view")
+        view.on_msg(self._page_message)
+        return view
+
+    def _page_message(self, widget, content, _buffers) -> None:
+        """What the canvas view sends: {"hello": n} when it starts (answered in kind: the page then knows that the
+        kernel's messages reach it), {"stale": n} when it got no answer (``replace_canvas``), {"drawn": version}
+        (``on_drawn``). Messages from a view that has been replaced are ignored."""
+        if widget is not self.widget or not isinstance(content, dict):
+            return
+        if "hello" in content:
+            self._answer()
+        elif "stale" in content:
+            self.replace_canvas()
+        elif isinstance(content.get("drawn"), int) and self._drawn is not None:
+            self._drawn(content["drawn"])
+
+    def _answer(self) -> None:
+        self._answered = time.monotonic()
+        self.widget.send({"hello": 1})
+
+    def replace_canvas(self) -> bool:
+        """Put a fresh canvas view, with the same state, in the place of one whose page got no answer to its
+        {"hello"}, and close the old one; True if it did.
+
+        anywidget gives a model 2 s from its creation on the page to load its module; a model that misses that
+        (a page busy for longer while it builds every widget at once: Voilà, a JupyterLab tab reloaded with its kernel
+        running) still shows its first picture, but every message the kernel sends it afterwards is dropped: the
+        panel looks alive and never changes. The view cannot mend its model; a new model, made now, gets its own 2 s.
+
+        Nothing happens where the last answer is recent (``ANSWER_FRESH``: the kernel was busy, and the answer and
+        the page's complaint crossed), or after ``REPLACE_MOST`` replacements (the panel's caption says what
+        then: run its cell again)."""
+        with self.lock:
+            if self.replaced >= REPLACE_MOST:
+                return False
+            if time.monotonic() - self._answered < ANSWER_FRESH:
+                self._answer()
+                return False
+            old = self.widget
+            self.widget = self._new_canvas(**{name: getattr(old, name) for name in SYNCED})
+            self._frames_sent = {self.widget.frame_version: True}  # the new page view has decoded no other frames
+            self.box.children = (self.widget,)
+            self.replaced += 1
+            old.close()
+            return True
 
     def render(self) -> bytes:
         """Send the new picture to the page: the frames' PNG if they changed, and the scene; returns the scene (or,
@@ -200,14 +261,8 @@ class FigureView:
         canvas view only: the PNG fallback reports nothing)."""
         if not self.live:
             return
-
-        def reported(_widget, content, _buffers):
-            drawn = content.get("drawn") if isinstance(content, dict) else None
-            if isinstance(drawn, int):
-                callback(drawn)
-
+        self._drawn = callback
         self.widget.report_drawn = True
-        self.widget.on_msg(reported)
 
     def png(self) -> bytes:
         """The picture the page shows, drawn in the kernel by Agg (for tests, screenshots and saving)."""
@@ -407,7 +462,8 @@ class Panel:
     def idle(self):
         """Work for the likely next action, done while the learner looks at the picture (``page_drew``): draw the
         ``likely_next`` pictures not yet kept (and forget the other kept ones), stopping as soon as a change waits;
-        then draw the figure back to the controls. Nothing is sent."""
+        then draw the figure back to the controls. No picture is sent; the frames of those drawn ahead (and of those
+        kept, where the page lacks them) are (``send_frames_ahead``)."""
         if not self.view.live:
             return
         self._catch_up()
@@ -416,6 +472,9 @@ class Panel:
                 plans = self.likely_next()
                 wanted = {key for key, _ in plans}
                 self._ahead = {key: p for key, p in self._ahead.items() if key in wanted}
+                for key, _ in plans:  # those drawn already: their frames go to a page that lacks them (a new view)
+                    if key in self._ahead:
+                        self.view.send_frames_ahead(self._ahead[key])
                 todo = [(key, draw) for key, draw in plans if key not in self._ahead]
                 if not todo:
                     return

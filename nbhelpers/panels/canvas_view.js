@@ -9,6 +9,14 @@
 // same pixels: nbhelpers/panels/render.py), and decodes the frames of pictures the kernel has drawn ahead when it
 // sends them ({frame_ahead: number} and the PNG), so that the move that shows such a picture finds them decoded.
 // data-frames-decoded counts the PNGs decoded, data-frames-kept the frames found among those kept.
+//
+// Whether the kernel's messages reach the view: anywidget gives a model 2 s from its creation on the page to load
+// this module, and drops every message the kernel sends a model that missed it; the view still renders, so a panel
+// built while the page was busy for longer (Voilà, a JupyterLab tab reloaded with its kernel running) shows its first
+// picture and never another. So the view says {hello} when it starts; without an answer within ANSWER_WAIT ms it
+// says {stale}, and the kernel puts a fresh view in its place (nbhelpers/panels/base.py, replace_canvas), or answers
+// where its answer was only late (a busy kernel). The canvas' data-kernel attribute reads "asking" until an answer
+// comes, then "answered"; "silent" after ASKS_MOST questions without one (no kernel: a saved notebook, a static page).
 
 function rgba(c) {
   return `rgba(${Math.round(c[0] * 255)},${Math.round(c[1] * 255)},${Math.round(c[2] * 255)},${c[3]})`;
@@ -172,6 +180,29 @@ export class FrameKeeper {
   }
 }
 
+export const ANSWER_WAIT = 3000; // ms
+export const ASKS_MOST = 10;
+
+// Ask the kernel ({hello}, then {stale} every ANSWER_WAIT ms) until heard() is called; returns heard and stop.
+export function askKernel(model, canvas) {
+  let asked = 0, timer = null;
+  function ask() {
+    if (asked >= ASKS_MOST) { canvas.dataset.kernel = "silent"; return; }
+    try {
+      model.send(asked === 0 ? { hello: 1 } : { stale: asked });
+    } catch (error) { // no kernel to send to
+      canvas.dataset.kernel = "silent";
+      return;
+    }
+    asked += 1;
+    timer = setTimeout(ask, ANSWER_WAIT);
+  }
+  const stop = () => clearTimeout(timer);
+  canvas.dataset.kernel = "asking";
+  ask();
+  return { heard: () => { stop(); canvas.dataset.kernel = "answered"; }, stop };
+}
+
 function render({ model, el }) {
   const canvas = document.createElement("canvas");
   canvas.classList.add("panel-figure");
@@ -220,19 +251,23 @@ function render({ model, el }) {
       busy = false;
     }
   }
-  // the frames of a picture the kernel has drawn ahead: decoded now, while the learner looks at this one
-  function ahead(message, buffers) {
+  const kernel = askKernel(model, canvas);
+  // the kernel's messages: the answer to {hello}; the frames of a picture it has drawn ahead, decoded now, while the
+  // learner looks at this one
+  function custom(message, buffers) {
+    if (message && message.hello !== undefined) { kernel.heard(); return; }
     const number = message && message.frame_ahead;
     if (typeof number !== "number" || !buffers || !buffers.length || kept.get(number) !== undefined) return;
     kept.decode(number, buffers[0]).catch((error) => console.error("panel figure, frames sent ahead:", error));
     count("framesDecoded");
   }
   model.on("change:version", update);
-  model.on("msg:custom", ahead);
+  model.on("msg:custom", custom);
   update();
   return () => {
+    kernel.stop();
     model.off("change:version", update);
-    model.off("msg:custom", ahead);
+    model.off("msg:custom", custom);
   };
 }
 

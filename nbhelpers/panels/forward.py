@@ -23,7 +23,7 @@ class ForwardPanel(Panel):
         self.controls = dict(self.params_ui.sliders)
         self.view = FigureView(panel_figure(2, (13, 4.5))[0])
         self._wire_params(self.params_ui)
-        self.widget = widgets.VBox([self.params_ui.box, self.view.widget, self._caption()])
+        self.widget = widgets.VBox([self.params_ui.box, self.view.box, self._caption()])
         self.redraw()
 
     def draw(self):

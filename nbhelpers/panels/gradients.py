@@ -47,7 +47,7 @@ class GradientPanel(Panel):
         self._wire_params(self.params_ui)
         self.table = widgets.HTML()
         self.view = FigureView(panel_figure(1, (13, 3.6))[0])
-        self.widget = widgets.VBox([self.row, self.params_ui.box, self.table, self.view.widget, self._caption()])
+        self.widget = widgets.VBox([self.row, self.params_ui.box, self.table, self.view.box, self._caption()])
         self.rows = None
         self.redraw()
 

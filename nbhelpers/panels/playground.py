@@ -114,7 +114,7 @@ class PlaygroundPanel(Panel):
                 widgets.HBox([self.hidden, self.standardise, self.eta]),
                 widgets.HBox([self.step_button, self.epoch_button, self.reset_button, self.play, self.speed]),
                 self.message,
-                self.view.widget,
+                self.view.box,
                 widgets.HBox([self.axis_a, self.axis_b]),
                 self.table,
                 self.params_ui.box,

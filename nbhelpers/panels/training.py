@@ -89,7 +89,7 @@ class TrainingPanel(Panel):
                 epochs_row,
                 widgets.HBox(top),
                 self.params_ui.box,
-                self.view.widget,
+                self.view.box,
                 self._caption(),
             ]
         )
@@ -186,7 +186,7 @@ class EpochScrubber(Panel):
         left, _ = self.figure.axes
         plot_loss_curve(history, ax=left)  # drawn once; only the marker moves
         (self.marker,) = left.plot([0], [history.losses[0]], "o", color="k", markersize=11, zorder=4)
-        self.widget = widgets.VBox([self.epoch, self.view.widget, self._caption()])
+        self.widget = widgets.VBox([self.epoch, self.view.box, self._caption()])
         self._drawn = None  # the boundary's artists of the last draw, moved by the next
         self.redraw()
 
