@@ -72,6 +72,19 @@ POLL_MS = 100
 # a problem by itself: the checks see to the consequence, each panel's figure must hear from the kernel
 # (``wait_heard``) and redraw when its slider moves.
 ANYWIDGET_GAVE_UP = "[anywidget] Failed to initialize model."
+# In the page: anywidget gives up on the next n models it sets up (the signal of their 2 s aborts at once);
+# window.nbhKilled counts them.
+GIVE_UP_JS = """n => {
+    const timeout = AbortSignal.timeout.bind(AbortSignal);
+    window.nbhKilled = 0;
+    AbortSignal.timeout = (ms) => {
+        if (ms !== 2000 || window.nbhKilled >= n) return timeout(ms);
+        window.nbhKilled += 1;
+        const c = new AbortController();
+        queueMicrotask(() => c.abort(new DOMException('given up by the test', 'TimeoutError')));
+        return c.signal;
+    };
+}"""
 HEAR_WAIT = 30.0  # seconds a figure may take to hear from the kernel: its view asks every 3 s (canvas_view.js)
 
 

@@ -22,19 +22,6 @@ pytestmark = pytest.mark.browser
 
 NOTEBOOK = "02_regression_backward.ipynb"  # two panels: the gradient table and the η training panel
 KILLED = 2
-# In the page: anywidget gives up on the next n models it sets up (the signal of their 2 s aborts at once);
-# window.nbhKilled counts them.
-GIVE_UP_JS = """n => {
-    const timeout = AbortSignal.timeout.bind(AbortSignal);
-    window.nbhKilled = 0;
-    AbortSignal.timeout = (ms) => {
-        if (ms !== 2000 || window.nbhKilled >= n) return timeout(ms);
-        window.nbhKilled += 1;
-        const c = new AbortController();
-        queueMicrotask(() => c.abort(new DOMException('given up by the test', 'TimeoutError')));
-        return c.signal;
-    };
-}"""
 REPLACED_CODE = """
 import gc, json
 from nbhelpers.panels.base import FigureView
@@ -50,7 +37,7 @@ def test_panels_replace_the_views_anywidget_gave_up_on(lab, tab):
     page = tab.page
     bs.open_notebook(tab, NOTEBOOK)
     since = tab.mark()
-    page.evaluate(GIVE_UP_JS, KILLED)
+    page.evaluate(bs.GIVE_UP_JS, KILLED)
     problems = bs.unrun_cells(bs.run_all(page))
     bs.wait_widgets_rendered(page)
     killed = page.evaluate("window.nbhKilled")

@@ -12,8 +12,9 @@ the tests below take them in turn:
   that reads "Loading widget..." or "Error displaying widget";
 * every panel shows its sliders and a loaded figure (canvas.panel-figure), every static figure of the committed
   notebook is shown, and no other cell shows a widget;
-* a keyboard move of every panel's η slider (of its first slider where it has no η) redraws its figure, one way and
-  back;
+* every panel's figure hears from the kernel, and a keyboard move of every panel's η slider (of its first slider
+  where it has no η) redraws its figure, one way and back; in 02 after anywidget was made to give up on both panels'
+  models (``GIVE_UP``): their views are replaced;
 * nothing went wrong out of sight: console errors, uncaught page errors, the kernel's errors, warnings and stderr
   outside any cell (a widget callback's: read on the page's kernel websocket), and any request to another host than
   the Voilà server (the test answers none: no network);
@@ -55,6 +56,10 @@ SABOTAGE = "_sabotage.ipynb"  # written into the server's temporary copy of note
 SABOTAGE_CELL = "'id': 'sabotage-"  # how Voilà's log names a cell of it (its cells' ids start so)
 TEMPLATES = bs.ROOT / "share" / "jupyter"  # JUPYTER_PATH: Voilà finds the projector template in voila/templates/
 SETTLE = 0.5  # seconds: no new figure this long after the kernel went idle: the key press drew none
+# Pages where anywidget is made to give up on the first n models (bs.GIVE_UP_JS), as it did on a loaded CI machine
+# (it drops every message the kernel sends a model it could not set up within its fixed 2 s): 02's two panels must
+# replace their views and then pass every check, as the other notebooks' panels do without that.
+GIVE_UP = {"02_regression_backward.ipynb": 2}
 
 
 class VoilaServer(bs.LabServer):
@@ -147,6 +152,8 @@ class VoilaPage:
         self.page.on("console", lambda m: m.type == "error" and self.complain(f"console.error: {m.text}"))
         self.page.on("pageerror", self.page_error)
         self.page.on("websocket", self.watch)
+        if name in GIVE_UP:
+            self.page.add_init_script(script=f"({bs.GIVE_UP_JS})({GIVE_UP[name]})")
         self.url, self.opened_at = server.render_url(name), time.monotonic()
         # Voilà sends the page as the cells run; without waiting for the first bytes (seconds), as a link would
         self.page.evaluate("url => { location.href = url; }", self.url)
@@ -432,8 +439,10 @@ def test_notebook_runs_in_voila(pages, name):
     problems = check_page(shown)
     print(
         f"{name}: shown with its widgets {ran:.1f} s after opening, checked in {time.monotonic() - t:.1f} s; "
-        f"anywidget gave up on {shown.gave_up} model(s), whose panels replaced their views"
+        f"anywidget gave up on {shown.gave_up} model(s) (made to: {GIVE_UP.get(name, 0)})"
     )
+    if name in GIVE_UP and shown.gave_up != GIVE_UP[name]:
+        problems.append(f"anywidget was made to give up on {GIVE_UP[name]} model(s), and said so {shown.gave_up} times")
     assert problems == [], bs.report(f"{name} in Voilà", problems)
 
 
