@@ -32,7 +32,8 @@ print(json.dumps(sorted(getattr(o, "replaced", 0) for o in gc.get_objects() if i
 def test_panels_replace_the_views_anywidget_gave_up_on(lab, tab):
     """Run All with anywidget giving up on the first two models: both panels replace their views once, then hear
     from the kernel, redraw on a key press and show Agg's picture; the η panel's frames drawn ahead reach the page.
-    (JupyterLab's page says nothing when anywidget gives up; without the kill, the same run replaces no view.)"""
+    (Without the kill, the same run replaces no view. JupyterLab's page leaves anywidget's rejection uncaught only now
+    and then: ``Tab`` counts it apart, and it is printed, not checked.)"""
     bs.need_browser(tab)
     page = tab.page
     bs.open_notebook(tab, NOTEBOOK)
@@ -49,6 +50,7 @@ def test_panels_replace_the_views_anywidget_gave_up_on(lab, tab):
     replaced = json.loads(bs.kernel_exec(page, REPLACED_CODE))
     if replaced != [1, 1]:
         problems.append(f"the two panels replaced their views {replaced} times, not once each")
+    print(f"anywidget's rejection left uncaught {tab.gave_up} time(s) of {KILLED}")
     problems += tab.problems_since(since)
     bs.close_notebook(page)
     lab.shutdown_kernels(path=NOTEBOOK)
