@@ -325,13 +325,7 @@ class Tab:
         self.console: list[str] = []
         self.gave_up = 0  # anywidget's ANYWIDGET_GAVE_UP rejections, counted apart
         self.page.on("console", lambda msg: msg.type == "error" and self.console.append(f"console.error: {msg.text}"))
-        self.page.on("pageerror", self._page_error)
-
-    def _page_error(self, exc) -> None:
-        if ANYWIDGET_GAVE_UP in str(exc):
-            self.gave_up += 1  # the panel replaces the view: check_slider_moves sees that its figure hears
-        else:
-            self.console.append(f"uncaught page error: {exc}")
+        self.page.on("pageerror", lambda exc: page_error(self, exc, self.console.append))
 
     def close(self) -> None:
         self.context.close()
@@ -349,6 +343,22 @@ class Tab:
         found = self.page.evaluate("n => nbh.complaintsSince(n)", since.complaints) + self.console[since.console :]
         found += kernel_log_problems(self.lab.log()[since.log :], self.page.evaluate("nbh.ignoredComms()"))
         return [p if n == 1 else f"{p} (x{n})" for p, n in Counter(found).items()]  # a race firing 20 times: one line
+
+
+def page_error(owner, exc, complain) -> None:
+    """An uncaught page error: anywidget's ANYWIDGET_GAVE_UP counted in ``owner.gave_up`` (the panel replaces the
+    view, and the checks see that its figure hears from the kernel: ``wait_heard``), any other passed to
+    ``complain``."""
+    if ANYWIDGET_GAVE_UP in str(exc):
+        owner.gave_up += 1
+    else:
+        complain(f"uncaught page error: {exc}")
+
+
+def not_heard(timeout: float, said: str | None) -> str:
+    """The problem of a figure that heard nothing from the kernel in ``timeout`` seconds (``said``: its canvas'
+    data-kernel)."""
+    return f"its figure heard nothing from the kernel in {timeout:.0f} s (its canvas' data-kernel reads {said!r})"
 
 
 def kernel_tracebacks(log_text: str) -> list[str]:
@@ -715,12 +725,11 @@ def static_figure_problems(shown: dict[int, int], committed: Path, when="after R
 
 def wait_heard(page, index: int, timeout=HEAR_WAIT) -> str | None:
     """Wait until panel ``index``'s figure hears from the kernel (``nbh.figureHeard``); a problem if it does not."""
-    with suppress(Exception):  # playwright's TimeoutError
+    try:
         page.wait_for_function("i => nbh.figureHeard(i)", arg=index, timeout=timeout * 1000, polling=POLL_MS)
-    if page.evaluate("i => nbh.figureHeard(i)", index):
         return None
-    said = page.evaluate("i => nbh.figureKernel(i)", index)
-    return f"its figure heard nothing from the kernel in {timeout:.0f} s (its canvas' data-kernel reads {said!r})"
+    except Exception:  # playwright's TimeoutError
+        return not_heard(timeout, page.evaluate("i => nbh.figureKernel(i)", index))
 
 
 def check_slider_moves(page, timeout=10.0) -> list[str]:

@@ -150,19 +150,13 @@ class VoilaPage:
         self.busy, self.idle_at = False, 0.0
         self.gave_up = 0  # anywidget's rejections for models it gave up on (bs.ANYWIDGET_GAVE_UP): counted apart
         self.page.on("console", lambda m: m.type == "error" and self.complain(f"console.error: {m.text}"))
-        self.page.on("pageerror", self.page_error)
+        self.page.on("pageerror", lambda exc: bs.page_error(self, exc, self.complain))
         self.page.on("websocket", self.watch)
         if name in GIVE_UP:
             self.page.add_init_script(script=f"({bs.GIVE_UP_JS})({GIVE_UP[name]})")
         self.url, self.opened_at = server.render_url(name), time.monotonic()
         # Voilà sends the page as the cells run; without waiting for the first bytes (seconds), as a link would
         self.page.evaluate("url => { location.href = url; }", self.url)
-
-    def page_error(self, exc) -> None:
-        if bs.ANYWIDGET_GAVE_UP in str(exc):
-            self.gave_up += 1  # the panel replaces the view: check_page sees that its figure hears from the kernel
-        else:
-            self.complain(f"uncaught page error: {exc}")
 
     def complain(self, what: str, comm: str | None = None) -> None:
         self.complaints.append((what, comm))
@@ -296,8 +290,7 @@ def wait_heard(shown: VoilaPage, cell: int, timeout=bs.HEAR_WAIT) -> str | None:
         shown.page.wait_for_function(HEARD, arg=cell, timeout=timeout * 1000, polling=200)
         return None
     except Exception:  # playwright's TimeoutError
-        said = shown.page.evaluate(KERNEL_SAID, cell)
-        return f"its figure heard nothing from the kernel in {timeout:.0f} s (its canvas' data-kernel reads {said!r})"
+        return bs.not_heard(timeout, shown.page.evaluate(KERNEL_SAID, cell))
 
 
 def move_slider(shown: VoilaPage, cell: int, handle: str, key: str, timeout=15.0, presses=3) -> str | None:
@@ -437,12 +430,13 @@ def test_notebook_runs_in_voila(pages, name):
     ran = wait_finished(shown)
     t = time.monotonic()
     problems = check_page(shown)
+    made = shown.page.evaluate("window.nbhKilled ?? 0")
     print(
         f"{name}: shown with its widgets {ran:.1f} s after opening, checked in {time.monotonic() - t:.1f} s; "
-        f"anywidget gave up on {shown.gave_up} model(s) (made to: {GIVE_UP.get(name, 0)})"
+        f"anywidget gave up on {shown.gave_up} model(s) (made to: {made})"
     )
-    if name in GIVE_UP and shown.gave_up != GIVE_UP[name]:
-        problems.append(f"anywidget was made to give up on {GIVE_UP[name]} model(s), and said so {shown.gave_up} times")
+    if made != GIVE_UP.get(name, 0):
+        problems.append(f"anywidget was to be made to give up on {GIVE_UP.get(name, 0)} model(s), not {made}")
     assert problems == [], bs.report(f"{name} in Voilà", problems)
 
 

@@ -162,9 +162,9 @@ class FigureView:
         self._answered = time.monotonic()
         self.widget.send({"hello": 1})
 
-    def replace_canvas(self) -> bool:
+    def replace_canvas(self) -> None:
         """Put a fresh canvas view, with the same state, in the place of one whose page got no answer to its
-        {"hello"}, and close the old one; True if it did.
+        {"hello"}, and close the old one.
 
         anywidget gives a model 2 s from its creation on the page to load its module; a model that misses that
         (a page busy for longer while it builds every widget at once: Voilà, a JupyterLab tab reloaded with its kernel
@@ -176,17 +176,16 @@ class FigureView:
         then: run its cell again)."""
         with self.lock:
             if self.replaced >= REPLACE_MOST:
-                return False
+                return
             if time.monotonic() - self._answered < ANSWER_FRESH:
                 self._answer()
-                return False
+                return
             old = self.widget
             self.widget = self._new_canvas(**{name: getattr(old, name) for name in SYNCED})
             self._frames_sent = {self.widget.frame_version: True}  # the new page view has decoded no other frames
             self.box.children = (self.widget,)
             self.replaced += 1
             old.close()
-            return True
 
     def render(self) -> bytes:
         """Send the new picture to the page: the frames' PNG if they changed, and the scene; returns the scene (or,
@@ -472,10 +471,12 @@ class Panel:
                 plans = self.likely_next()
                 wanted = {key for key, _ in plans}
                 self._ahead = {key: p for key, p in self._ahead.items() if key in wanted}
-                for key, _ in plans:  # those drawn already: their frames go to a page that lacks them (a new view)
-                    if key in self._ahead:
+                todo = []
+                for key, draw in plans:
+                    if key in self._ahead:  # drawn already: its frames go to a page that lacks them (a new view)
                         self.view.send_frames_ahead(self._ahead[key])
-                todo = [(key, draw) for key, draw in plans if key not in self._ahead]
+                    else:
+                        todo.append((key, draw))
                 if not todo:
                     return
                 for key, draw in todo:
